@@ -1,0 +1,76 @@
+//! Command-line definitions (clap). Parsing only: no computation here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Monte Carlo capacity-and-cost scenarios for AI compute build-outs.
+///
+/// `capsim run` with no file runs the built-in default scenario (OpenAI's
+/// 30 GW / $1.4T plan) and writes outputs/openai-30gw/.
+#[derive(Debug, Parser)]
+#[command(name = "capsim", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios: simulate, write CSV, charts and run.json, print a summary.
+    Run(RunArgs),
+    /// Validate scenarios and print every input with its P5/P50/P95.
+    Check(CheckArgs),
+    /// Write a commented starter scenario NAME.toml.
+    New(NewArgs),
+}
+
+/// Arguments of `capsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files (none: the built-in default scenario).
+    pub scenarios: Vec<PathBuf>,
+    /// Number of paths (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub paths: Option<u64>,
+    /// Seed of the random streams (overrides the file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output folder (default: the file's output.dir, else outputs/<name>;
+    /// with several scenarios, one subfolder each).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override an input or setting, in the file's syntax, e.g.
+    /// --set build.rate_gw_per_week=0.5 or --set "cost.per_gw_usd=40B to 60B".
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Do not draw charts or the HTML report.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `capsim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files (none: the built-in default scenario).
+    pub scenarios: Vec<PathBuf>,
+    /// Override an input or setting, as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Arguments of `capsim new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Scenario name (lower-case letters, digits, - and _); writes NAME.toml.
+    /// A path such as scenarios/my-plan writes scenarios/my-plan.toml.
+    pub name: PathBuf,
+}

@@ -1,0 +1,390 @@
+//! The monthly model of one path (SPEC §4). This file is the only place the
+//! model's equations live; `docs/model.md` describes them and points here.
+//!
+//! [`run_path`] is pure: it takes one path's input values and its monthly
+//! demand shocks, and returns the metrics while handing each month's six
+//! series to a [`SeriesSink`]. It allocates nothing: the caller lends it a
+//! [`Scratch`] sized for the horizon.
+
+use crate::scenario::{InputId, Scenario, N_INPUTS};
+
+/// Weeks per month: 365.25 / 7 / 12.
+pub const WEEKS_PER_MONTH: f64 = 365.25 / 7.0 / 12.0;
+/// Hours per month: 365.25 × 24 / 12.
+pub const HOURS_PER_MONTH: f64 = 730.5;
+/// Relative tolerance for "capacity reached the target".
+pub const TARGET_TOLERANCE: f64 = 1e-9;
+
+/// The monthly series with percentile bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// C(m), GW online.
+    CapacityGw,
+    /// Σ Capex, USD.
+    CapexCumUsd,
+    /// Σ Opex, USD.
+    OpexCumUsd,
+    /// Rs(m), served revenue run-rate, USD/year.
+    RevenueRunRateUsd,
+    /// Σ Revenue, USD.
+    RevenueCumUsd,
+    /// Cash(m), USD.
+    NetCashCumUsd,
+}
+
+/// Number of series.
+pub const N_SERIES: usize = 6;
+
+/// All series in output order.
+pub const SERIES: [Series; N_SERIES] = [
+    Series::CapacityGw,
+    Series::CapexCumUsd,
+    Series::OpexCumUsd,
+    Series::RevenueRunRateUsd,
+    Series::RevenueCumUsd,
+    Series::NetCashCumUsd,
+];
+
+impl Series {
+    /// Column name in the CSV files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Series::CapacityGw => "capacity_gw",
+            Series::CapexCumUsd => "capex_cum_usd",
+            Series::OpexCumUsd => "opex_cum_usd",
+            Series::RevenueRunRateUsd => "revenue_run_rate_usd",
+            Series::RevenueCumUsd => "revenue_cum_usd",
+            Series::NetCashCumUsd => "net_cash_cum_usd",
+        }
+    }
+}
+
+/// Per-path metrics (SPEC §4 table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// First month index with C ≥ target; censored if none.
+    TargetMonth,
+    /// C(M−1), GW.
+    CapacityEndGw,
+    /// Σ Capex, USD.
+    CapexTotalUsd,
+    /// Σ Capex up to the target month, USD; censored with it.
+    CapexAtTargetUsd,
+    /// Σ Opex, USD.
+    OpexTotalUsd,
+    /// Σ Revenue, USD.
+    RevenueTotalUsd,
+    /// Rs(M−1), USD/year.
+    RevenueRunRateEndUsd,
+    /// max(0, −min Cash), USD.
+    PeakFundingNeedUsd,
+    /// Month index cash is back to ≥ 0 after its minimum; censored if never.
+    BreakevenMonth,
+    /// Σ margin·Revenue / commitment.
+    CommitmentCoverage,
+    /// Σ Net discounted, USD.
+    NpvUsd,
+}
+
+/// Number of metrics.
+pub const N_METRICS: usize = 11;
+
+/// All metrics in output order.
+pub const METRICS: [Metric; N_METRICS] = [
+    Metric::TargetMonth,
+    Metric::CapacityEndGw,
+    Metric::CapexTotalUsd,
+    Metric::CapexAtTargetUsd,
+    Metric::OpexTotalUsd,
+    Metric::RevenueTotalUsd,
+    Metric::RevenueRunRateEndUsd,
+    Metric::PeakFundingNeedUsd,
+    Metric::BreakevenMonth,
+    Metric::CommitmentCoverage,
+    Metric::NpvUsd,
+];
+
+impl Metric {
+    /// Column name in the CSV files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::TargetMonth => "target_month",
+            Metric::CapacityEndGw => "capacity_end_gw",
+            Metric::CapexTotalUsd => "capex_total_usd",
+            Metric::CapexAtTargetUsd => "capex_at_target_usd",
+            Metric::OpexTotalUsd => "opex_total_usd",
+            Metric::RevenueTotalUsd => "revenue_total_usd",
+            Metric::RevenueRunRateEndUsd => "revenue_run_rate_end_usd",
+            Metric::PeakFundingNeedUsd => "peak_funding_need_usd",
+            Metric::BreakevenMonth => "breakeven_month",
+            Metric::CommitmentCoverage => "commitment_coverage",
+            Metric::NpvUsd => "npv_usd",
+        }
+    }
+
+    /// Looks a metric up by its column name.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        METRICS.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// Whether the metric is a month index (shown as a date).
+    pub fn is_month(self) -> bool {
+        matches!(self, Metric::TargetMonth | Metric::BreakevenMonth)
+    }
+}
+
+/// Metric values of one path; NaN marks a censored value.
+pub type PathMetrics = [f64; N_METRICS];
+
+/// Receives each month's series values.
+pub trait SeriesSink {
+    /// Called once per month, in order, with the values in [`SERIES`] order.
+    fn month(&mut self, m: usize, values: &[f64; N_SERIES]);
+}
+
+/// A sink that ignores the series (when only metrics are wanted).
+pub struct NoSeries;
+
+impl SeriesSink for NoSeries {
+    #[inline]
+    fn month(&mut self, _: usize, _: &[f64; N_SERIES]) {}
+}
+
+/// A sink that keeps every month, `[month][series]` (tests, trajectories).
+#[derive(Debug, Default, Clone)]
+pub struct KeepSeries(pub Vec<[f64; N_SERIES]>);
+
+impl SeriesSink for KeepSeries {
+    fn month(&mut self, _: usize, values: &[f64; N_SERIES]) {
+        self.0.push(*values);
+    }
+}
+
+/// What the model needs to know about a scenario besides the input values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelShape {
+    /// Months M.
+    pub months: usize,
+    /// Whether growth decays with a half-life.
+    pub has_half_life: bool,
+    /// Whether demand is capped.
+    pub has_cap: bool,
+    /// Whether revenue is limited by capacity online.
+    pub has_capacity_limit: bool,
+}
+
+impl ModelShape {
+    /// The shape of a scenario.
+    pub fn of(s: &Scenario) -> Self {
+        ModelShape {
+            months: s.months,
+            has_half_life: s.input(InputId::GrowthHalfLifeYears).is_present(),
+            has_cap: s.input(InputId::CapUsd).is_present(),
+            has_capacity_limit: s.input(InputId::PerGwYearUsd).is_present(),
+        }
+    }
+}
+
+/// Working memory for one path, reused across paths.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    /// s(m): GW whose construction starts in month m.
+    started: Vec<f64>,
+    /// n(m) + q(m): GW of hardware bought in month m (new and refreshed).
+    hardware: Vec<f64>,
+}
+
+impl Scratch {
+    /// Scratch for a horizon of `months`.
+    pub fn new(months: usize) -> Self {
+        Scratch {
+            started: vec![0.0; months],
+            hardware: vec![0.0; months],
+        }
+    }
+}
+
+/// Rounds a month count half up, capped at the horizon (a delay or lag at
+/// least as long as the horizon means "never within it").
+#[inline]
+fn whole_months(x: f64, months: usize) -> usize {
+    let r = (x + 0.5).floor();
+    if r >= months as f64 {
+        months
+    } else {
+        r.max(0.0) as usize
+    }
+}
+
+/// Runs one path of the model.
+///
+/// `x` holds the path's input values indexed by [`InputId`]; `shocks` holds
+/// the M−1 standard normal demand shocks Z(m) (read only when volatility is
+/// positive). Returns the metrics; censored ones are NaN.
+pub fn run_path<S: SeriesSink>(
+    x: &[f64; N_INPUTS],
+    shape: &ModelShape,
+    shocks: &[f64],
+    scratch: &mut Scratch,
+    sink: &mut S,
+) -> PathMetrics {
+    let months = shape.months;
+    let v = |id: InputId| x[id as usize];
+
+    // Build-out.
+    let target = v(InputId::TargetGw);
+    let initial = v(InputId::InitialGw);
+    let room = (target - initial).max(0.0);
+    let full_pace = v(InputId::RateGwPerWeek) * WEEKS_PER_MONTH;
+    let ramp = v(InputId::RampMonths);
+    let delay = whole_months(v(InputId::StartDelayMonths), months);
+    let lag = whole_months(v(InputId::LagMonths), months);
+    let life = whole_months(12.0 * v(InputId::HardwareLifeYears), months).max(1);
+    let target_reached_at = target * (1.0 - TARGET_TOLERANCE);
+
+    // Costs.
+    let hardware_share = v(InputId::HardwareShare);
+    let cost_step = libm::pow(1.0 - v(InputId::AnnualDecline), 1.0 / 12.0);
+    let mut cost_per_gw = v(InputId::PerGwUsd);
+    let energy_per_gw_month =
+        v(InputId::Utilization) * HOURS_PER_MONTH * 1000.0 * v(InputId::PowerPriceUsdPerMwh);
+    let fixed_per_gw_month = v(InputId::FixedOpexPerGwYearUsd) / 12.0;
+
+    // Revenue.
+    let mut demand = v(InputId::InitialRunRateUsd);
+    let growth0 = v(InputId::Growth);
+    let decay_step = if shape.has_half_life {
+        libm::pow(0.5, 1.0 / (12.0 * v(InputId::GrowthHalfLifeYears)))
+    } else {
+        1.0
+    };
+    let cap = v(InputId::CapUsd);
+    let per_gw_year = v(InputId::PerGwYearUsd);
+    let sigma = v(InputId::Volatility);
+    let shock_scale = sigma / 12f64.sqrt();
+    let drift = -sigma * sigma / 24.0;
+    let growth_varies = shape.has_half_life || shape.has_cap;
+    let constant_log_step = libm::log1p(growth0) / 12.0 + drift;
+    let margin = v(InputId::Margin);
+
+    // Finance.
+    let discount_step = libm::pow(1.0 + v(InputId::DiscountRate), -1.0 / 12.0);
+    let mut discount = 1.0;
+    let mut cash = v(InputId::InitialCashUsd);
+
+    let mut shocks = shocks.iter().copied();
+    let mut growth_decay = 1.0;
+    let mut started_total = 0.0;
+    let mut added = 0.0;
+    let (mut capex_cum, mut opex_cum, mut revenue_cum, mut npv) = (0.0, 0.0, 0.0, 0.0);
+    let mut capacity = initial;
+    let mut served = 0.0;
+    let mut target_month = f64::NAN;
+    let mut capex_at_target = f64::NAN;
+    let mut min_cash = f64::INFINITY;
+    let mut breakeven: Option<usize> = None;
+
+    for m in 0..months {
+        // s(m): construction started this month.
+        let started = if m < delay {
+            0.0
+        } else {
+            let k = (m - delay) as f64;
+            let pace = if ramp > 0.0 {
+                ((k + 1.0) / ramp).min(1.0)
+            } else {
+                1.0
+            };
+            (full_pace * pace).min((room - started_total).max(0.0))
+        };
+        started_total += started;
+        scratch.started[m] = started;
+        // n(m) = s(m − L): capacity coming online.
+        let online = if m >= lag {
+            scratch.started[m - lag]
+        } else {
+            0.0
+        };
+        added += online;
+        capacity = initial + added;
+        // q(m) = n(m − LH) + q(m − LH): hardware refreshed.
+        let refreshed = if m >= life {
+            scratch.hardware[m - life]
+        } else {
+            0.0
+        };
+        scratch.hardware[m] = online + refreshed;
+
+        let capex = started * cost_per_gw * (1.0 - hardware_share)
+            + (online + refreshed) * cost_per_gw * hardware_share;
+        let opex = capacity * energy_per_gw_month + capacity * fixed_per_gw_month;
+        served = if shape.has_capacity_limit {
+            demand.min(per_gw_year * capacity)
+        } else {
+            demand
+        };
+        let revenue = served / 12.0;
+        let net = margin * revenue - capex - opex;
+
+        capex_cum += capex;
+        opex_cum += opex;
+        revenue_cum += revenue;
+        cash += net;
+        discount *= discount_step;
+        npv += net * discount;
+
+        if target_month.is_nan() && capacity >= target_reached_at {
+            target_month = m as f64;
+            capex_at_target = capex_cum;
+        }
+        if cash < min_cash {
+            min_cash = cash;
+            breakeven = None;
+        } else if breakeven.is_none() && min_cash < 0.0 && cash >= 0.0 {
+            breakeven = Some(m);
+        }
+        sink.month(
+            m,
+            &[capacity, capex_cum, opex_cum, served, revenue_cum, cash],
+        );
+
+        // Rd(m+1) from Rd(m).
+        if m + 1 < months {
+            let mut log_step = constant_log_step;
+            if growth_varies {
+                let mut g = growth0 * growth_decay;
+                if shape.has_cap {
+                    g *= (1.0 - demand / cap).max(0.0);
+                }
+                log_step = libm::log1p(g) / 12.0 + drift;
+                growth_decay *= decay_step;
+            }
+            if sigma > 0.0 {
+                log_step += shock_scale * shocks.next().unwrap_or(0.0);
+            }
+            demand *= libm::exp(log_step);
+        }
+        cost_per_gw *= cost_step;
+    }
+
+    let mut out = [f64::NAN; N_METRICS];
+    out[Metric::TargetMonth as usize] = target_month;
+    out[Metric::CapacityEndGw as usize] = capacity;
+    out[Metric::CapexTotalUsd as usize] = capex_cum;
+    out[Metric::CapexAtTargetUsd as usize] = capex_at_target;
+    out[Metric::OpexTotalUsd as usize] = opex_cum;
+    out[Metric::RevenueTotalUsd as usize] = revenue_cum;
+    out[Metric::RevenueRunRateEndUsd as usize] = served;
+    out[Metric::PeakFundingNeedUsd as usize] = (-min_cash).max(0.0);
+    out[Metric::BreakevenMonth as usize] = if min_cash >= 0.0 {
+        0.0
+    } else {
+        breakeven.map_or(f64::NAN, |m| m as f64)
+    };
+    out[Metric::CommitmentCoverage as usize] = margin * revenue_cum / v(InputId::CommitmentUsd);
+    out[Metric::NpvUsd as usize] = npv;
+    out
+}
+
+#[cfg(test)]
+mod tests;

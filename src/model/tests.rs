@@ -1,0 +1,299 @@
+//! Each equation of SPEC §4 checked on cases worked out by hand.
+
+use super::*;
+use crate::scenario::keys::INPUTS;
+
+/// Default inputs (SPEC §3.3) with changes; optional inputs absent.
+fn inputs(changes: &[(InputId, f64)]) -> [f64; N_INPUTS] {
+    let mut x = [f64::INFINITY; N_INPUTS];
+    for d in &INPUTS {
+        if let Some(v) = d.default {
+            x[d.id as usize] = v;
+        }
+    }
+    for &(id, v) in changes {
+        x[id as usize] = v;
+    }
+    x
+}
+
+fn shape(months: usize) -> ModelShape {
+    ModelShape {
+        months,
+        has_half_life: false,
+        has_cap: false,
+        has_capacity_limit: false,
+    }
+}
+
+fn run(x: &[f64; N_INPUTS], shape: ModelShape) -> (PathMetrics, Vec<[f64; N_SERIES]>) {
+    let mut sink = KeepSeries::default();
+    let shocks = vec![0.0; shape.months];
+    let m = run_path(
+        x,
+        &shape,
+        &shocks,
+        &mut Scratch::new(shape.months),
+        &mut sink,
+    );
+    (m, sink.0)
+}
+
+fn metric(m: &PathMetrics, which: Metric) -> f64 {
+    m[which as usize]
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-300)
+}
+
+const W: f64 = 365.25 / 84.0;
+
+#[test]
+fn thirty_gw_at_one_gw_per_week_reaches_target_at_month_6_for_exactly_the_commitment() {
+    let x = inputs(&[(InputId::PerGwUsd, 1.4e12 / 30.0)]);
+    let (m, series) = run(&x, shape(120));
+    // 6 full months give 6·W = 26.09 GW; month 6 starts the remaining 3.91 GW.
+    assert_eq!(metric(&m, Metric::TargetMonth), 6.0);
+    assert!(close(metric(&m, Metric::CapexAtTargetUsd), 1.4e12, 1e-12));
+    assert!(close(series[5][0], 6.0 * W, 1e-14));
+    assert!(close(series[6][0], 30.0, 1e-14));
+    assert_eq!(metric(&m, Metric::CapacityEndGw), series[119][0]);
+}
+
+#[test]
+fn lag_delays_capacity_but_not_facility_spend() {
+    let k = 1.4e12 / 30.0;
+    let x = inputs(&[(InputId::PerGwUsd, k), (InputId::LagMonths, 3.4)]);
+    let (m, series) = run(&x, shape(24));
+    assert_eq!(metric(&m, Metric::TargetMonth), 9.0, "lag 3.4 rounds to 3");
+    assert_eq!(series[2][0], 0.0);
+    assert!(close(series[3][0], W, 1e-14));
+    // Months 0–2: only the facility share (1 − 0.6) of the started GW.
+    assert!(close(series[2][1], 3.0 * W * k * 0.4, 1e-14));
+    assert!(close(metric(&m, Metric::CapexAtTargetUsd), 1.4e12, 1e-12));
+    let x = inputs(&[(InputId::LagMonths, 2.5)]);
+    assert_eq!(
+        metric(&run(&x, shape(24)).0, Metric::TargetMonth),
+        9.0,
+        "2.5 rounds half up to 3"
+    );
+}
+
+#[test]
+fn start_delay_and_ramp() {
+    let x = inputs(&[(InputId::StartDelayMonths, 2.0)]);
+    let (m, series) = run(&x, shape(24));
+    assert_eq!(series[1][1], 0.0);
+    assert_eq!(metric(&m, Metric::TargetMonth), 8.0);
+    // Ramp 4: pace W/4, W/2, 3W/4, W, ...; cumulative 2.5W after k=3, +W a
+    // month; 30 GW = 6.9 W is passed at k = 8.
+    let x = inputs(&[(InputId::RampMonths, 4.0)]);
+    let (m, series) = run(&x, shape(24));
+    assert!(close(series[0][0], W / 4.0, 1e-14));
+    assert!(close(series[2][0], 1.5 * W, 1e-14));
+    assert_eq!(metric(&m, Metric::TargetMonth), 8.0);
+    // A delay past the horizon means nothing is built.
+    let (m, _) = run(&inputs(&[(InputId::StartDelayMonths, 500.0)]), shape(24));
+    assert!(metric(&m, Metric::TargetMonth).is_nan());
+    assert!(metric(&m, Metric::CapexAtTargetUsd).is_nan());
+    assert_eq!(metric(&m, Metric::CapexTotalUsd), 0.0);
+}
+
+#[test]
+fn hardware_is_refreshed_every_life_at_the_declining_cost() {
+    let (k0, h, d) = (10e9, 0.6, 0.1);
+    // 1 GW, all started and online in month 0; life 1 year → LH = 12.
+    let x = inputs(&[
+        (InputId::TargetGw, 1.0),
+        (InputId::PerGwUsd, k0),
+        (InputId::HardwareLifeYears, 1.0),
+        (InputId::AnnualDecline, d),
+        (InputId::HardwareShare, h),
+    ]);
+    let (m, series) = run(&x, shape(36));
+    let monthly = |i: usize| series[i][1] - if i == 0 { 0.0 } else { series[i - 1][1] };
+    assert!(close(monthly(0), k0, 1e-15));
+    assert_eq!(monthly(11), 0.0);
+    assert!(
+        close(monthly(12), k0 * h * (1.0 - d), 1e-13),
+        "K(12) = K0 (1-d)"
+    );
+    assert!(close(monthly(24), k0 * h * (1.0 - d) * (1.0 - d), 1e-13));
+    assert!(close(
+        metric(&m, Metric::CapexTotalUsd),
+        k0 + k0 * h * ((1.0 - d) + (1.0 - d).powi(2)),
+        1e-13
+    ));
+    // Life 4.96 years = 59.52 months rounds to 60; hardware life < 1 month is 1.
+    let x = inputs(&[(InputId::TargetGw, 1.0), (InputId::HardwareLifeYears, 4.96)]);
+    let (_, s) = run(&x, shape(61));
+    assert!(s[60][1] > s[59][1] && s[59][1] == s[1][1]);
+    let x = inputs(&[
+        (InputId::TargetGw, 1.0),
+        (InputId::HardwareLifeYears, 0.01),
+        (InputId::HardwareShare, 1.0),
+        (InputId::PerGwUsd, 1.0),
+    ]);
+    assert_eq!(
+        metric(&run(&x, shape(5)).0, Metric::CapexTotalUsd),
+        5.0,
+        "refreshed every month"
+    );
+}
+
+#[test]
+fn operating_cost() {
+    let x = inputs(&[
+        (InputId::InitialGw, 2.0),
+        (InputId::TargetGw, 2.0),
+        (InputId::Utilization, 0.5),
+        (InputId::PowerPriceUsdPerMwh, 100.0),
+        (InputId::FixedOpexPerGwYearUsd, 1.2e9),
+    ]);
+    let (m, _) = run(&x, shape(12));
+    // 2 GW × 0.5 × 730.5 h × 1000 MW/GW × $100 + 2 × $1.2B / 12.
+    let monthly = 2.0 * 0.5 * 730.5 * 1000.0 * 100.0 + 2.0 * 1.2e9 / 12.0;
+    assert!(close(
+        metric(&m, Metric::OpexTotalUsd),
+        12.0 * monthly,
+        1e-14
+    ));
+    assert_eq!(
+        metric(&m, Metric::TargetMonth),
+        0.0,
+        "initial capacity already meets the target"
+    );
+    assert_eq!(
+        metric(&m, Metric::CapexTotalUsd),
+        0.0,
+        "initial capacity is sunk"
+    );
+}
+
+#[test]
+fn revenue_growth_half_life_cap_and_capacity_limit() {
+    // Plain growth: Rd(12) = Rd(0) (1 + g).
+    let x = inputs(&[(InputId::Growth, 1.0), (InputId::InitialRunRateUsd, 20e9)]);
+    let (_, s) = run(&x, shape(13));
+    assert!(close(s[12][3], 40e9, 1e-13));
+    // Half-life 1 year: g(12) = 0.5, so Rd(13)/Rd(12) = 1.5^(1/12).
+    let x = inputs(&[(InputId::GrowthHalfLifeYears, 1.0)]);
+    let (_, s) = run(
+        &x,
+        ModelShape {
+            has_half_life: true,
+            ..shape(14)
+        },
+    );
+    assert!(close(s[13][3] / s[12][3], 1.5f64.powf(1.0 / 12.0), 1e-14));
+    assert!(close(s[1][3] / s[0][3], 2f64.powf(1.0 / 12.0), 1e-14));
+    // Cap 40B with Rd(0) = 20B: g(0) = 1 × (1 − 20/40) = 0.5.
+    let x = inputs(&[(InputId::CapUsd, 40e9)]);
+    let (_, s) = run(
+        &x,
+        ModelShape {
+            has_cap: true,
+            ..shape(3)
+        },
+    );
+    let rd1 = 20e9 * 1.5f64.powf(1.0 / 12.0);
+    assert!(close(s[1][3], rd1, 1e-14));
+    assert!(close(
+        s[2][3],
+        rd1 * (2.0 - rd1 / 40e9).powf(1.0 / 12.0),
+        1e-14
+    ));
+    // Capacity limit: 1 GW online serves at most $10B/yr of the $20B demand.
+    let x = inputs(&[
+        (InputId::InitialGw, 1.0),
+        (InputId::TargetGw, 1.0),
+        (InputId::Growth, 0.0),
+        (InputId::PerGwYearUsd, 10e9),
+    ]);
+    let (m, _) = run(
+        &x,
+        ModelShape {
+            has_capacity_limit: true,
+            ..shape(12)
+        },
+    );
+    assert!(close(metric(&m, Metric::RevenueTotalUsd), 10e9, 1e-14));
+    assert!(close(metric(&m, Metric::RevenueRunRateEndUsd), 10e9, 1e-15));
+    assert!(close(
+        metric(&m, Metric::CommitmentCoverage),
+        10e9 / 1.4e12,
+        1e-14
+    ));
+}
+
+#[test]
+fn volatility_shocks_enter_once_per_month_with_drift_correction() {
+    let sigma = 0.25;
+    let x = inputs(&[(InputId::Volatility, sigma), (InputId::Growth, 0.0)]);
+    let shocks = [1.5, -0.5];
+    let mut sink = KeepSeries::default();
+    run_path(&x, &shape(3), &shocks, &mut Scratch::new(3), &mut sink);
+    let step = |z: f64| (sigma / 12f64.sqrt() * z - sigma * sigma / 24.0).exp();
+    assert!(close(sink.0[1][3], 20e9 * step(1.5), 1e-14));
+    assert!(close(sink.0[2][3], 20e9 * step(1.5) * step(-0.5), 1e-14));
+}
+
+#[test]
+fn breakeven_peak_funding_and_npv() {
+    // 1 GW built in month 0 for $12B (no hardware, no opex); $24B/yr revenue.
+    let base = [
+        (InputId::TargetGw, 1.0),
+        (InputId::PerGwUsd, 12e9),
+        (InputId::HardwareShare, 0.0),
+        (InputId::PowerPriceUsdPerMwh, 0.0),
+        (InputId::Growth, 0.0),
+        (InputId::InitialRunRateUsd, 24e9),
+    ];
+    let (m, s) = run(&inputs(&base), shape(12));
+    // Cash(m) = −12B + 2B (m + 1): minimum −10B at m = 0, back to 0 at m = 5.
+    assert!(close(s[0][5], -10e9, 1e-15));
+    assert_eq!(metric(&m, Metric::BreakevenMonth), 5.0);
+    assert!(close(metric(&m, Metric::PeakFundingNeedUsd), 10e9, 1e-15));
+    let npv: f64 = (0..12)
+        .map(|i| if i == 0 { -10e9 } else { 2e9 } * 1.1f64.powf(-(f64::from(i) + 1.0) / 12.0))
+        .sum();
+    assert!(close(metric(&m, Metric::NpvUsd), npv, 1e-13));
+
+    // 2 GW, one a month: the minimum (−20B) is at m = 1, breakeven at 11.
+    let mut two = base.to_vec();
+    two.extend([(InputId::TargetGw, 2.0), (InputId::RateGwPerWeek, 1.0 / W)]);
+    let (m, _) = run(&inputs(&two), shape(24));
+    assert!(close(metric(&m, Metric::PeakFundingNeedUsd), 20e9, 1e-14));
+    assert_eq!(metric(&m, Metric::BreakevenMonth), 11.0);
+    let (m, _) = run(&inputs(&two), shape(11));
+    assert!(
+        metric(&m, Metric::BreakevenMonth).is_nan(),
+        "censored within 11 months"
+    );
+
+    // Enough cash never to go negative: breakeven 0, no funding need.
+    let mut rich = base.to_vec();
+    rich.push((InputId::InitialCashUsd, 50e9));
+    let (m, _) = run(&inputs(&rich), shape(12));
+    assert_eq!(metric(&m, Metric::BreakevenMonth), 0.0);
+    assert_eq!(metric(&m, Metric::PeakFundingNeedUsd), 0.0);
+}
+
+#[test]
+fn margin_scales_revenue_in_cash_and_coverage() {
+    let x = inputs(&[
+        (InputId::TargetGw, 1.0),
+        (InputId::InitialGw, 1.0),
+        (InputId::Growth, 0.0),
+        (InputId::Margin, 0.7),
+        (InputId::PowerPriceUsdPerMwh, 0.0),
+    ]);
+    let (m, s) = run(&x, shape(12));
+    assert!(close(s[11][5], 0.7 * 20e9, 1e-14));
+    assert!(close(
+        metric(&m, Metric::CommitmentCoverage),
+        0.7 * 20e9 / 1.4e12,
+        1e-14
+    ));
+}

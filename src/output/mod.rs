@@ -1,0 +1,290 @@
+//! Writing a run's files. Every file is an [`Exporter`] that streams its
+//! bytes; [`Staging`] writes them into a temporary folder beside the output
+//! folder and moves them into place only when all are complete, so a failed
+//! or interrupted run leaves earlier results as they were, and never
+//! deletes a file it did not write.
+
+pub mod csv_files;
+pub mod format;
+pub mod run_json;
+pub mod terminal;
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
+
+use crate::engine::RunResults;
+use crate::scenario::Scenario;
+
+/// Everything an exporter may read.
+pub struct RunReport<'a> {
+    /// The scenario as run.
+    pub scenario: &'a Scenario,
+    /// The results.
+    pub results: &'a RunResults,
+    /// When the run started.
+    pub started_at: SystemTime,
+    /// When the computation finished (before writing).
+    pub finished_at: SystemTime,
+    /// Files written before this one (for `run.json`).
+    pub files: Vec<String>,
+    /// Set when the user interrupts; long writers check it.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl RunReport<'_> {
+    /// Whether the user asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// One output file.
+pub trait Exporter {
+    /// File name inside the output folder.
+    fn file_name(&self) -> String;
+    /// Writes the file's bytes.
+    ///
+    /// # Errors
+    /// When writing fails or the run is interrupted.
+    fn write(&self, report: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Why the outputs could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file system operation failed.
+    #[error("{path}: {action}: {source}")]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// What capsim was doing.
+        action: &'static str,
+        /// The system's error.
+        source: io::Error,
+    },
+    /// The output path exists and is not a folder.
+    #[error("{0}: exists and is not a folder")]
+    NotAFolder(PathBuf),
+    /// The user interrupted while files were written.
+    #[error("interrupted")]
+    Cancelled,
+}
+
+fn io_err<'p>(path: &'p Path, action: &'static str) -> impl FnOnce(io::Error) -> OutputError + 'p {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
+}
+
+/// A temporary folder that becomes (or is merged into) the output folder on
+/// [`Staging::commit`], and is removed if dropped before.
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    files: Vec<String>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the temporary folder beside `target`.
+    ///
+    /// # Errors
+    /// When `target` is a file or the folder cannot be created.
+    pub fn new(target: &Path) -> Result<Staging, OutputError> {
+        if target.exists() && !target.is_dir() {
+            return Err(OutputError::NotAFolder(target.to_path_buf()));
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent, "cannot create the folder"))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "capsim".into(), |n| n.to_string_lossy().into_owned());
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let temp = parent.join(format!(".{name}.capsim-tmp-{}-{stamp}", std::process::id()));
+        std::fs::create_dir(&temp).map_err(io_err(&temp, "cannot create a temporary folder"))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            temp,
+            files: Vec::new(),
+            committed: false,
+        })
+    }
+
+    /// Names of the files written so far.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Writes one exporter's file into the temporary folder.
+    ///
+    /// # Errors
+    /// When writing fails or the run was interrupted.
+    pub fn write(
+        &mut self,
+        exporter: &dyn Exporter,
+        report: &RunReport<'_>,
+    ) -> Result<(), OutputError> {
+        if report.cancelled() {
+            return Err(OutputError::Cancelled);
+        }
+        let name = exporter.file_name();
+        let path = self.temp.join(&name);
+        let file = std::fs::File::create(&path).map_err(io_err(&path, "cannot create"))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let written = exporter.write(report, &mut out).and_then(|()| out.flush());
+        match written {
+            Ok(()) => {}
+            Err(_) if report.cancelled() => return Err(OutputError::Cancelled),
+            Err(e) => {
+                return Err(OutputError::Io {
+                    path,
+                    action: "cannot write",
+                    source: e,
+                })
+            }
+        }
+        self.files.push(name);
+        Ok(())
+    }
+
+    /// Moves the files into the output folder.
+    ///
+    /// # Errors
+    /// When a rename fails.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        if !self.target.exists() {
+            std::fs::rename(&self.temp, &self.target)
+                .map_err(io_err(&self.target, "cannot create the output folder"))?;
+        } else {
+            for name in &self.files {
+                let to = self.target.join(name);
+                std::fs::rename(self.temp.join(name), &to)
+                    .map_err(io_err(&to, "cannot move into place"))?;
+            }
+            std::fs::remove_dir(&self.temp)
+                .map_err(io_err(&self.temp, "cannot remove the temporary folder"))?;
+        }
+        self.committed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+/// The exporters of a run, in writing order (`run.json` last, so it can
+/// list the others).
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(csv_files::BandsCsv),
+        Box::new(csv_files::MetricsSummaryCsv),
+        Box::new(csv_files::MetricsCsv),
+        Box::new(csv_files::SensitivityCsv),
+        Box::new(csv_files::TrajectoriesCsv),
+    ]
+}
+
+/// Writes every file of a run and moves them into the output folder.
+///
+/// # Errors
+/// When a file cannot be written or moved, or the run is interrupted.
+pub fn write_run(
+    report: &mut RunReport<'_>,
+    extra: &[Box<dyn Exporter>],
+) -> Result<(PathBuf, Vec<String>), OutputError> {
+    let mut staging = Staging::new(&report.scenario.output.dir)?;
+    for exporter in exporters().iter().chain(extra) {
+        staging.write(exporter.as_ref(), report)?;
+    }
+    report.files = staging.files().to_vec();
+    report.files.push(run_json::FILE_NAME.to_string());
+    staging.write(&run_json::RunJson, report)?;
+    let files = staging.files().to_vec();
+    let dir = staging.commit()?;
+    Ok((dir, files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(&'static str, &'static [u8]);
+    impl Exporter for Fixed {
+        fn file_name(&self) -> String {
+            self.0.to_string()
+        }
+        fn write(&self, _: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+            out.write_all(self.1)
+        }
+    }
+
+    #[test]
+    fn staging_moves_files_in_and_keeps_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("notes.txt"), "mine").unwrap();
+        std::fs::write(target.join("a.csv"), "old").unwrap();
+        let scenario = Scenario::from_str("t", Some("t"), "", &[]).unwrap();
+        let results = crate::engine::run(
+            &Scenario::from_str("t", Some("t"), "[scenario]\npaths = 10\n", &[]).unwrap(),
+            &Default::default(),
+        )
+        .unwrap();
+        let report = RunReport {
+            scenario: &scenario,
+            results: &results,
+            started_at: SystemTime::now(),
+            finished_at: SystemTime::now(),
+            files: vec![],
+            cancel: None,
+        };
+        let mut staging = Staging::new(&target).unwrap();
+        staging.write(&Fixed("a.csv", b"new"), &report).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("a.csv")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary folder left"
+        );
+
+        // Dropped before commit: nothing changes.
+        let mut staging = Staging::new(&target).unwrap();
+        staging.write(&Fixed("a.csv", b"newer"), &report).unwrap();
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(target.join("a.csv")).unwrap(),
+            "new"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        // A file where the folder should be.
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        assert!(matches!(
+            Staging::new(&dir.path().join("file")),
+            Err(OutputError::NotAFolder(_))
+        ));
+    }
+}

@@ -1,0 +1,193 @@
+//! Text for the terminal: the summary table after a run and the input
+//! listing of `capsim check`. Returns strings; the binary prints them.
+
+use std::fmt::Write as _;
+
+use super::format::{money, percent, significant, thousands};
+use crate::engine::RunResults;
+use crate::model::Metric;
+use crate::scenario::keys::Unit;
+use crate::scenario::{Origin, Scenario};
+
+/// A value in an input's unit, for people.
+pub fn value_in_unit(unit: Unit, x: f64) -> String {
+    match unit {
+        Unit::Usd => money(x),
+        Unit::Fraction => percent(x),
+        Unit::Gw => format!("{} GW", significant(x, 3)),
+        Unit::GwPerWeek => format!("{} GW/wk", significant(x, 3)),
+        Unit::UsdPerMwh => format!("${}/MWh", significant(x, 3)),
+        Unit::Months => format!("{} mo", significant(x, 3)),
+        Unit::Years => format!("{} yr", significant(x, 3)),
+    }
+}
+
+/// A metric value for people (`never` for censored month metrics).
+pub fn metric_value(scenario: &Scenario, metric: Metric, x: f64) -> String {
+    if x.is_nan() {
+        return if metric.is_month() {
+            "never".into()
+        } else {
+            "n/a".into()
+        };
+    }
+    match metric {
+        Metric::TargetMonth | Metric::BreakevenMonth => {
+            scenario.start.plus((x + 0.5).floor() as usize).to_string()
+        }
+        Metric::CapacityEndGw => format!("{} GW", significant(x, 3)),
+        Metric::CommitmentCoverage => format!("{}x", significant(x, 3)),
+        _ => money(x),
+    }
+}
+
+/// Label of a metric in the summary table.
+fn label(metric: Metric) -> &'static str {
+    match metric {
+        Metric::TargetMonth => "target reached",
+        Metric::CapacityEndGw => "capacity at end",
+        Metric::CapexTotalUsd => "capex, total",
+        Metric::CapexAtTargetUsd => "capex to reach target",
+        Metric::OpexTotalUsd => "opex, total",
+        Metric::RevenueTotalUsd => "revenue, total",
+        Metric::RevenueRunRateEndUsd => "revenue run-rate at end",
+        Metric::PeakFundingNeedUsd => "peak funding need",
+        Metric::BreakevenMonth => "cash breaks even",
+        Metric::CommitmentCoverage => "margin / commitment",
+        Metric::NpvUsd => "NPV",
+    }
+}
+
+/// The table printed after a run.
+pub fn run_summary(
+    scenario: &Scenario,
+    results: &RunResults,
+    dir: &str,
+    files: &[String],
+) -> String {
+    let mut out = String::new();
+    let sim = &results.simulation;
+    let end = scenario.start.plus(scenario.months - 1);
+    let _ = writeln!(out, "{}: {}", scenario.name, scenario.title);
+    let _ = writeln!(
+        out,
+        "{} paths, seed {}, {} sampling, {} to {} ({} months), {} threads: {:.2} s ({} paths/s)",
+        thousands(sim.paths),
+        scenario.seed,
+        scenario.sampling.name(),
+        scenario.start,
+        end,
+        scenario.months,
+        sim.threads,
+        results.seconds,
+        thousands((sim.paths as f64 / results.seconds.max(1e-9)) as u64)
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "  {:<26}{:>12}{:>12}{:>12}", "", "P5", "P50", "P95");
+    for s in &results.statistics.summaries {
+        let v = |p: f64| metric_value(scenario, s.metric, s.at(p).unwrap_or(f64::NAN));
+        let _ = writeln!(
+            out,
+            "  {:<26}{:>12}{:>12}{:>12}",
+            label(s.metric),
+            v(0.05),
+            v(0.5),
+            v(0.95)
+        );
+    }
+    let share = |m: Metric| 1.0 - results.statistics.summaries[m as usize].censored_share;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  P(target reached within the horizon)    {}",
+        percent(share(Metric::TargetMonth))
+    );
+    let _ = writeln!(
+        out,
+        "  P(cash breaks even within the horizon)  {}",
+        percent(share(Metric::BreakevenMonth))
+    );
+    let _ = writeln!(out);
+    let _ = write!(out, "wrote {dir}/: {}", files.join(", "));
+    out
+}
+
+/// The listing printed by `capsim check`.
+pub fn check_listing(scenario: &Scenario) -> String {
+    let mut out = String::new();
+    let end = scenario.start.plus(scenario.months - 1);
+    let _ = writeln!(
+        out,
+        "{}: {} ({})",
+        scenario.name,
+        scenario.title,
+        scenario.source()
+    );
+    let _ = writeln!(
+        out,
+        "  {} to {} ({} months), {} paths, seed {}, {} sampling",
+        scenario.start,
+        end,
+        scenario.months,
+        thousands(scenario.paths),
+        scenario.seed,
+        scenario.sampling.name()
+    );
+    let _ = writeln!(out);
+    let rows: Vec<(&str, String, String)> = scenario
+        .inputs
+        .iter()
+        .map(|input| {
+            let def = input.id.def();
+            let fmt = |x: f64| value_in_unit(def.unit, x);
+            let (written, quantiles) = match &input.spec {
+                None => ("absent (off)".to_string(), String::new()),
+                Some(spec) => {
+                    let mut w = spec.describe(fmt);
+                    if input.origin == Origin::Default {
+                        w.push_str(" (default)");
+                    } else if matches!(input.origin, Origin::Override(_)) {
+                        w.push_str(" (--set)");
+                    }
+                    let q = [0.05, 0.5, 0.95].map(|p| fmt(input.dist.quantile(p)));
+                    (w, format!("{:>12}{:>12}{:>12}", q[0], q[1], q[2]))
+                }
+            };
+            (def.key, written, quantiles)
+        })
+        .collect();
+    let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0) + 2;
+    let _ = writeln!(
+        out,
+        "  {:<34}{:<width$}{:>12}{:>12}{:>12}",
+        "input", "value", "P5", "P50", "P95"
+    );
+    for (key, written, quantiles) in rows {
+        let _ = writeln!(out, "  {key:<34}{written:<width$}{quantiles}");
+    }
+    if !scenario.correlations.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  rank correlations");
+        for c in &scenario.correlations {
+            let _ = writeln!(
+                out,
+                "    {} ~ {}: {}",
+                c.a.key(),
+                c.b.key(),
+                significant(c.rank, 3)
+            );
+        }
+    }
+    if !scenario.variant_names.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  variants: {}", scenario.variant_names.join(", "));
+    }
+    let _ = writeln!(out);
+    let _ = write!(
+        out,
+        "ok: {} uncertain inputs; outputs go to {}",
+        scenario.uncertain_inputs().len(),
+        scenario.output.dir.display()
+    );
+    out
+}

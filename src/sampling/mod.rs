@@ -1,0 +1,192 @@
+//! Turning (seed, path index) into one path's input values and demand
+//! shocks (SPEC §5).
+//!
+//! Every path has its own random streams of the portable ChaCha8 generator,
+//! keyed by the seed: stream 2p gives path p's input uniforms, stream 2p+1
+//! its monthly shocks. A path's numbers therefore never depend on which
+//! thread draws it or on how many paths run before it, so results are
+//! byte-identical at any thread count, and every sweep point sees the same
+//! randomness (common random numbers).
+//!
+//! Each input has a fixed slot (its [`InputId`]): the path draws a uniform
+//! for all 23 slots in order, whether or not the input is uncertain, so
+//! making one input fixed does not shift the others' draws.
+
+pub mod copula;
+mod lhs;
+
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::dist::Dist;
+use crate::scenario::{InputId, Sampling, Scenario, N_INPUTS};
+use copula::Copula;
+
+/// Stream ids at and above this are reserved for per-input streams (LHS).
+const INPUT_STREAM_BASE: u64 = 1 << 62;
+
+/// Converts 64 random bits to a uniform in the open interval (0, 1): the
+/// midpoint of one of 2⁵² equal cells, so never 0 or 1.
+#[inline]
+pub fn open_uniform(bits: u64) -> f64 {
+    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
+}
+
+/// The ChaCha8 stream `id` under `key`.
+#[inline]
+pub fn stream(key: [u8; 32], id: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::from_seed(key);
+    rng.set_stream(id);
+    rng
+}
+
+/// Draws inputs and shocks for any path of one scenario.
+#[derive(Debug, Clone)]
+pub struct Sampler {
+    /// ChaCha8 key derived from the seed (`seed_from_u64`).
+    key: [u8; 32],
+    paths: u64,
+    /// Uncertain inputs with their distributions, in column order.
+    uncertain: Vec<(InputId, Dist)>,
+    /// Values of the fixed inputs (uncertain slots are overwritten).
+    fixed: [f64; N_INPUTS],
+    /// For LHS: each uncertain input's stratum per path.
+    strata: Option<Vec<Vec<u32>>>,
+    copula: Option<Copula>,
+}
+
+impl Sampler {
+    /// Prepares sampling for a scenario (builds LHS strata in parallel).
+    ///
+    /// # Errors
+    /// When the correlation matrix is not positive semi-definite (the
+    /// scenario validation rejects that earlier, with the pairs named).
+    pub fn new(scenario: &Scenario) -> Result<Sampler, String> {
+        let key = ChaCha8Rng::seed_from_u64(scenario.seed).get_seed();
+        let uncertain: Vec<(InputId, Dist)> = scenario
+            .inputs
+            .iter()
+            .filter(|i| i.is_uncertain())
+            .map(|i| (i.id, i.dist.clone()))
+            .collect();
+        let mut fixed = [0.0; N_INPUTS];
+        for input in &scenario.inputs {
+            fixed[input.id as usize] = input.dist.fixed_value().unwrap_or(f64::NAN);
+        }
+        let strata =
+            (scenario.sampling == Sampling::LatinHypercube && !uncertain.is_empty()).then(|| {
+                let ids: Vec<InputId> = uncertain.iter().map(|(id, _)| *id).collect();
+                lhs::strata(key, INPUT_STREAM_BASE, &ids, scenario.paths)
+            });
+        let copula = Copula::new(&scenario.correlations, |id| id as usize)
+            .map_err(|row| format!("correlation matrix is not positive definite (row {row})"))?;
+        Ok(Sampler {
+            key,
+            paths: scenario.paths,
+            uncertain,
+            fixed,
+            strata,
+            copula,
+        })
+    }
+
+    /// The uncertain inputs, in the order [`Sampler::draw`] reports them.
+    pub fn uncertain_ids(&self) -> Vec<InputId> {
+        self.uncertain.iter().map(|(id, _)| *id).collect()
+    }
+
+    /// Path `path`'s input values into `x` (all inputs, by id) and the
+    /// uncertain ones, in column order, into `drawn`.
+    #[inline]
+    pub fn draw(&self, path: u64, x: &mut [f64; N_INPUTS], drawn: &mut [f64]) {
+        let mut rng = stream(self.key, 2 * path);
+        let mut u = [0.0f64; N_INPUTS];
+        for slot in u.iter_mut() {
+            *slot = open_uniform(rng.next_u64());
+        }
+        if let Some(strata) = &self.strata {
+            for ((id, _), column) in self.uncertain.iter().zip(strata) {
+                let i = *id as usize;
+                u[i] = (f64::from(column[path as usize]) + u[i]) / self.paths as f64;
+            }
+        }
+        if let Some(c) = &self.copula {
+            c.apply(&mut u);
+        }
+        *x = self.fixed;
+        for ((id, dist), out) in self.uncertain.iter().zip(drawn.iter_mut()) {
+            let v = dist.quantile(u[*id as usize]);
+            x[*id as usize] = v;
+            *out = v;
+        }
+    }
+
+    /// Path `path`'s standard normal demand shocks Z(0), Z(1), … into `out`.
+    #[inline]
+    pub fn shocks(&self, path: u64, out: &mut [f64]) {
+        let mut rng = stream(self.key, 2 * path + 1);
+        for z in out.iter_mut() {
+            *z = StandardNormal.sample(&mut rng);
+        }
+    }
+
+    /// Bytes held by the LHS strata.
+    pub fn heap_bytes(&self) -> usize {
+        self.strata
+            .as_ref()
+            .map_or(0, |s| s.iter().map(|c| 4 * c.len()).sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(extra: &str) -> Scenario {
+        Scenario::from_str("t.toml", Some("t"), &format!("[scenario]\npaths = 1000\nseed = 9\n{extra}\n[build]\nrate_gw_per_week = {{ dist = \"uniform\", min = 0, max = 1 }}\n[cost]\nper_gw_usd = \"40B to 60B\"\n"), &[]).unwrap()
+    }
+
+    #[test]
+    fn a_path_draws_the_same_whatever_else_is_drawn() {
+        let s = Sampler::new(&scenario("")).unwrap();
+        let (mut x1, mut x2) = ([0.0; N_INPUTS], [0.0; N_INPUTS]);
+        let (mut d1, mut d2) = ([0.0; 2], [0.0; 2]);
+        s.draw(17, &mut x1, &mut d1);
+        s.draw(3, &mut x2, &mut d2);
+        s.draw(17, &mut x2, &mut d2);
+        assert_eq!(x1, x2);
+        assert_eq!(d1, d2);
+        assert_eq!(
+            x1[InputId::TargetGw as usize],
+            30.0,
+            "fixed inputs keep their value"
+        );
+        let mut z1 = [0.0; 5];
+        let mut z2 = [0.0; 5];
+        s.shocks(17, &mut z1);
+        s.shocks(17, &mut z2);
+        assert_eq!(z1, z2);
+        assert_ne!(z1[0], z1[1]);
+    }
+
+    #[test]
+    fn latin_hypercube_puts_one_draw_in_each_stratum() {
+        let s = Sampler::new(&scenario("sampling = \"lhs\"")).unwrap();
+        let mut seen = vec![false; 1000];
+        let (mut x, mut d) = ([0.0; N_INPUTS], [0.0; 2]);
+        for p in 0..1000 {
+            s.draw(p, &mut x, &mut d);
+            let stratum = (d[0] * 1000.0) as usize; // uniform(0, 1): value = u
+            assert!(!seen[stratum], "stratum {stratum} drawn twice");
+            seen[stratum] = true;
+        }
+    }
+
+    #[test]
+    fn uniforms_are_open() {
+        assert_eq!(open_uniform(0), 2f64.powi(-53));
+        assert_eq!(open_uniform(u64::MAX), 1.0 - 2f64.powi(-53));
+        assert_eq!(open_uniform(1 << 63), 0.5 + 2f64.powi(-53));
+    }
+}

@@ -1,0 +1,514 @@
+//! First stage of loading: walk the TOML document, check its shape (known
+//! sections and keys, tables where tables belong) and collect every value
+//! with its location. `--set` overrides and variants are applied at this
+//! level, so they go through exactly the same checks as the file.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::error::{closest, Diagnostic, Diagnostics, Loc};
+use super::keys::{
+    keys_of_section, settable_keys, INPUTS, INPUT_SECTIONS, OUTPUT_KEYS, SCENARIO_KEYS, TOP_LEVEL,
+};
+use super::node::{parse_document, parse_value, relocate, Entry, Node, Value};
+
+/// A value for one key, and whether it came from an override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawValue {
+    /// The value.
+    pub node: Node,
+    /// Where the key is written.
+    pub key_loc: Loc,
+    /// True when `--set`, a variant or a sweep point supplied it.
+    pub overridden: bool,
+}
+
+/// One `[[correlations]]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawCorrelation {
+    /// Where the table starts.
+    pub loc: Loc,
+    /// `a`, `b` and `rank`, when present.
+    pub a: Option<Node>,
+    /// Second input.
+    pub b: Option<Node>,
+    /// Spearman rank correlation.
+    pub rank: Option<Node>,
+}
+
+/// One `[[variants]]` table: a name and overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawVariant {
+    /// Variant name.
+    pub name: String,
+    /// Where the name is written.
+    pub loc: Loc,
+    /// The `set` entries.
+    pub sets: Vec<Override>,
+}
+
+/// A `KEY = VALUE` that replaces what the file says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// Dotted key, e.g. `build.rate_gw_per_week`.
+    pub key: String,
+    /// The value.
+    pub node: Node,
+    /// Where the key was written.
+    pub key_loc: Loc,
+}
+
+impl Override {
+    /// Parses a `--set KEY=VALUE` argument. The value is read as TOML when
+    /// it is valid TOML (`0.5`, `"40B"`, `{ dist = ... }`, `false`), and as
+    /// a string otherwise, so `--set cost.per_gw_usd=40B to 60B` works
+    /// without inner quotes.
+    ///
+    /// # Errors
+    /// When the argument has no `=` or no key.
+    pub fn parse(arg: &str) -> Result<Override, Diagnostic> {
+        let loc = Loc::whole(format!("--set {arg}"));
+        let Some((key, value)) = arg.split_once('=') else {
+            return Err(Diagnostic::new(
+                &loc,
+                arg,
+                "expected KEY=VALUE",
+                "write e.g. --set build.rate_gw_per_week=0.5",
+            ));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Diagnostic::new(
+                &loc,
+                "(empty)",
+                "the key before `=` is empty",
+                "write e.g. --set build.rate_gw_per_week=0.5",
+            ));
+        }
+        let text = value.trim();
+        let source: Arc<str> = Arc::from(format!("--set {arg}"));
+        let node = match parse_value(&source, text) {
+            Ok(node) => node,
+            Err(_) => Node {
+                value: Value::Str(text.to_string()),
+                loc: loc.clone(),
+            },
+        };
+        Ok(Override {
+            key: key.to_string(),
+            node,
+            key_loc: loc,
+        })
+    }
+}
+
+/// The scenario as written: values by dotted key, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawScenario {
+    /// Display name of the source (file path or `<built-in default>`).
+    pub source: Arc<str>,
+    /// File stem, used as the scenario name when `[scenario] name` is absent.
+    pub stem: Option<String>,
+    /// Location of the start of the file, for whole-file problems.
+    pub top: Loc,
+    /// Values by dotted key.
+    pub values: BTreeMap<String, RawValue>,
+    /// Correlation tables.
+    pub correlations: Vec<RawCorrelation>,
+    /// Variant tables.
+    pub variants: Vec<RawVariant>,
+    /// `--set` arguments applied, as written.
+    pub applied: Vec<String>,
+}
+
+impl RawScenario {
+    /// Parses and walks a document.
+    ///
+    /// # Errors
+    /// Every shape problem found.
+    pub fn parse(
+        source: &str,
+        stem: Option<String>,
+        text: &str,
+    ) -> Result<RawScenario, Vec<Diagnostic>> {
+        let source: Arc<str> = Arc::from(source);
+        let top = Loc {
+            source: source.clone(),
+            line: 1,
+            col: 1,
+        };
+        let entries = parse_document(&source, text).map_err(|d| vec![d])?;
+        let mut raw = RawScenario {
+            source,
+            stem,
+            top,
+            values: BTreeMap::new(),
+            correlations: Vec::new(),
+            variants: Vec::new(),
+            applied: Vec::new(),
+        };
+        let mut diags = Diagnostics::default();
+        for entry in &entries {
+            raw.top_level(entry, &mut diags);
+        }
+        diags.finish(|| ()).map_err(|e| e.diagnostics)?;
+        Ok(raw)
+    }
+
+    fn top_level(&mut self, entry: &Entry, diags: &mut Diagnostics) {
+        let name = entry.key.as_str();
+        match name {
+            "correlations" => self.correlations_array(entry, diags),
+            "variants" => self.variants_array(entry, diags),
+            _ if TOP_LEVEL.contains(&name) => match &entry.node.value {
+                Value::Table(items) => {
+                    for item in items {
+                        self.section_key(name, item, diags);
+                    }
+                }
+                other => diags.push(Diagnostic::new(
+                    &entry.key_loc,
+                    name,
+                    format!("expected a section [{name}], got {}", other.kind()),
+                    format!("write [{name}] on its own line and put its keys below it"),
+                )),
+            },
+            _ => diags.push(unknown_top_level(entry)),
+        }
+    }
+
+    fn section_key(&mut self, section: &str, item: &Entry, diags: &mut Diagnostics) {
+        let key = format!("{section}.{}", item.key);
+        let known = keys_of_section(section);
+        if !known.contains(&item.key.as_str()) {
+            diags.push(unknown_key(section, &item.key, &item.key_loc));
+            return;
+        }
+        self.values.insert(
+            key,
+            RawValue {
+                node: item.node.clone(),
+                key_loc: item.key_loc.clone(),
+                overridden: false,
+            },
+        );
+    }
+
+    fn correlations_array(&mut self, entry: &Entry, diags: &mut Diagnostics) {
+        let help =
+            "write each correlation as [[correlations]] with a = \"...\", b = \"...\", rank = 0.3";
+        let Value::Array(items) = &entry.node.value else {
+            diags.push(Diagnostic::new(
+                &entry.key_loc,
+                "correlations",
+                format!(
+                    "expected [[correlations]] tables, got {}",
+                    entry.node.value.kind()
+                ),
+                help,
+            ));
+            return;
+        };
+        for item in items {
+            let Value::Table(fields) = &item.value else {
+                diags.push(Diagnostic::new(
+                    &item.loc,
+                    "correlations",
+                    format!("expected a table, got {}", item.value.kind()),
+                    help,
+                ));
+                continue;
+            };
+            let mut c = RawCorrelation {
+                loc: item.loc.clone(),
+                a: None,
+                b: None,
+                rank: None,
+            };
+            for f in fields {
+                match f.key.as_str() {
+                    "a" => c.a = Some(f.node.clone()),
+                    "b" => c.b = Some(f.node.clone()),
+                    "rank" => c.rank = Some(f.node.clone()),
+                    other => {
+                        let hint = closest(other, ["a", "b", "rank"])
+                            .map_or(String::new(), |c| format!("did you mean `{c}`? "));
+                        diags.push(Diagnostic::new(
+                            &f.key_loc,
+                            format!("correlations.{other}"),
+                            format!("unknown key `{other}` in a correlation"),
+                            format!("{hint}a correlation takes a, b and rank"),
+                        ));
+                    }
+                }
+            }
+            self.correlations.push(c);
+        }
+    }
+
+    fn variants_array(&mut self, entry: &Entry, diags: &mut Diagnostics) {
+        let help =
+            "write [[variants]] with name = \"bull\" and set = { \"revenue.growth\" = \"150%\" }";
+        let Value::Array(items) = &entry.node.value else {
+            diags.push(Diagnostic::new(
+                &entry.key_loc,
+                "variants",
+                format!(
+                    "expected [[variants]] tables, got {}",
+                    entry.node.value.kind()
+                ),
+                help,
+            ));
+            return;
+        };
+        for item in items {
+            let Value::Table(fields) = &item.value else {
+                diags.push(Diagnostic::new(
+                    &item.loc,
+                    "variants",
+                    format!("expected a table, got {}", item.value.kind()),
+                    help,
+                ));
+                continue;
+            };
+            let mut name = None;
+            let mut sets = Vec::new();
+            for f in fields {
+                match (f.key.as_str(), &f.node.value) {
+                    ("name", Value::Str(s)) => name = Some((s.clone(), f.node.loc.clone())),
+                    ("set", Value::Table(entries)) => {
+                        sets = entries
+                            .iter()
+                            .map(|e| Override {
+                                key: e.key.clone(),
+                                node: e.node.clone(),
+                                key_loc: e.key_loc.clone(),
+                            })
+                            .collect();
+                    }
+                    ("name" | "set", other) => diags.push(Diagnostic::new(
+                        &f.node.loc,
+                        format!("variants.{}", f.key),
+                        format!(
+                            "expected {}, got {}",
+                            if f.key == "name" {
+                                "a string"
+                            } else {
+                                "a table"
+                            },
+                            other.kind()
+                        ),
+                        help,
+                    )),
+                    (other, _) => diags.push(Diagnostic::new(
+                        &f.key_loc,
+                        format!("variants.{other}"),
+                        format!("unknown key `{other}` in a variant"),
+                        "a variant takes name and set",
+                    )),
+                }
+            }
+            match name {
+                Some((name, loc)) if is_valid_name(&name) => {
+                    if self.variants.iter().any(|v| v.name == name) {
+                        diags.push(Diagnostic::new(
+                            &loc,
+                            "variants.name",
+                            format!("variant \"{name}\" is defined twice"),
+                            "give each variant its own name",
+                        ));
+                    }
+                    self.variants.push(RawVariant { name, loc, sets });
+                }
+                Some((name, loc)) => diags.push(Diagnostic::new(
+                    &loc,
+                    "variants.name",
+                    format!("\"{name}\" is not a valid variant name"),
+                    "use lower-case letters, digits, - and _",
+                )),
+                None => diags.push(Diagnostic::new(
+                    &item.loc,
+                    "variants.name",
+                    "a variant needs a name",
+                    help,
+                )),
+            }
+        }
+    }
+
+    /// Applies overrides in order (later ones win).
+    ///
+    /// # Errors
+    /// Every override whose key is not settable.
+    pub fn apply(&mut self, overrides: &[Override]) -> Result<(), Vec<Diagnostic>> {
+        let mut diags = Diagnostics::default();
+        let keys = settable_keys();
+        for o in overrides {
+            if !keys.contains(&o.key) {
+                let hint = closest(&o.key, keys.iter().map(String::as_str))
+                    .map_or(String::new(), |c| format!("did you mean `{c}`? "));
+                let extra = if o.key.starts_with("correlations") || o.key.starts_with("variants") {
+                    "correlations and variants can only be changed in the file"
+                } else {
+                    "keys are written section.key, e.g. build.rate_gw_per_week; `capsim check` lists the inputs"
+                };
+                diags.push(Diagnostic::new(
+                    &o.key_loc,
+                    o.key.clone(),
+                    "unknown key",
+                    format!("{hint}{extra}"),
+                ));
+                continue;
+            }
+            let mut node = o.node.clone();
+            if o.key_loc.line == 0 {
+                relocate(&mut node, &o.key_loc);
+            }
+            self.values.insert(
+                o.key.clone(),
+                RawValue {
+                    node,
+                    key_loc: o.key_loc.clone(),
+                    overridden: true,
+                },
+            );
+            if o.key_loc.line == 0 {
+                self.applied
+                    .push(o.key_loc.source.trim_start_matches("--set ").to_string());
+            }
+        }
+        diags.finish(|| ()).map_err(|e| e.diagnostics)
+    }
+}
+
+/// Whether a scenario or variant name is made of `[a-z0-9-_]`.
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 80
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The section an input or setting key belongs to, if any.
+fn home_section(key: &str) -> Option<&'static str> {
+    if let Some(d) = INPUTS.iter().find(|d| d.name == key) {
+        return Some(d.section);
+    }
+    if SCENARIO_KEYS.contains(&key) {
+        return Some("scenario");
+    }
+    OUTPUT_KEYS.contains(&key).then_some("output")
+}
+
+fn unknown_top_level(entry: &Entry) -> Diagnostic {
+    let name = entry.key.as_str();
+    let help = if let Some(section) = home_section(name) {
+        format!("`{name}` belongs in the [{section}] section")
+    } else if let Some(c) = closest(name, TOP_LEVEL) {
+        format!("did you mean [{c}]? sections are {}", TOP_LEVEL.join(", "))
+    } else {
+        format!("sections are {}", TOP_LEVEL.join(", "))
+    };
+    Diagnostic::new(
+        &entry.key_loc,
+        name,
+        format!("unknown section or key `{name}`"),
+        help,
+    )
+}
+
+fn unknown_key(section: &str, key: &str, loc: &Loc) -> Diagnostic {
+    let known = keys_of_section(section);
+    let help = if let Some(c) = closest(key, known.iter().copied()) {
+        format!("did you mean `{c}`?")
+    } else if let Some(home) = home_section(key).filter(|h| *h != section) {
+        format!("`{key}` belongs in the [{home}] section")
+    } else if let Some((s, k)) = INPUT_SECTIONS
+        .iter()
+        .flat_map(|s| keys_of_section(s).into_iter().map(move |k| (*s, k)))
+        .find(|(_, k)| closest(key, [*k]).is_some())
+    {
+        format!("did you mean `{k}` in the [{s}] section?")
+    } else {
+        format!("[{section}] takes {}", known.join(", "))
+    };
+    Diagnostic::new(
+        loc,
+        format!("{section}.{key}"),
+        format!("unknown key `{key}` in [{section}]"),
+        help,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<RawScenario, Vec<Diagnostic>> {
+        RawScenario::parse("t.toml", None, text)
+    }
+
+    #[test]
+    fn collects_values_correlations_and_variants() {
+        let raw = parse("[plan]\ntarget_gw = 30\n[[correlations]]\na = \"x\"\nb = \"y\"\nrank = 0.3\n[[variants]]\nname = \"bull\"\nset = { \"revenue.growth\" = \"150%\" }\n").unwrap();
+        assert!(raw.values.contains_key("plan.target_gw"));
+        assert_eq!(raw.correlations.len(), 1);
+        assert_eq!(raw.variants[0].sets[0].key, "revenue.growth");
+    }
+
+    #[test]
+    fn unknown_keys_get_hints() {
+        let e = parse("[build]\nrate_gw_per_wek = 1\n").unwrap_err();
+        assert_eq!(e[0].key, "build.rate_gw_per_wek");
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some("did you mean `rate_gw_per_week`?")
+        );
+        let e = parse("[cost]\nrate_gw_per_week = 1\n").unwrap_err();
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some("`rate_gw_per_week` belongs in the [build] section")
+        );
+        let e = parse("[bulid]\nx = 1\n").unwrap_err();
+        assert!(e[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean [build]?"));
+        let e = parse("target_gw = 3\n").unwrap_err();
+        assert!(e[0].help.as_deref().unwrap().contains("[plan]"));
+        let e = parse("[plan]\ntarget = 1\n[cost]\nfoo = 2\n").unwrap_err();
+        assert_eq!(e.len(), 2, "reports every problem");
+    }
+
+    #[test]
+    fn overrides_replace_and_check_keys() {
+        let mut raw = parse("[build]\nrate_gw_per_week = 1\n").unwrap();
+        raw.apply(&[Override::parse("build.rate_gw_per_week=0.5").unwrap()])
+            .unwrap();
+        assert_eq!(
+            raw.values["build.rate_gw_per_week"].node.value,
+            Value::Float(0.5)
+        );
+        assert!(raw.values["build.rate_gw_per_week"].overridden);
+        raw.apply(&[Override::parse("cost.per_gw_usd=40B to 60B").unwrap()])
+            .unwrap();
+        assert_eq!(
+            raw.values["cost.per_gw_usd"].node.value,
+            Value::Str("40B to 60B".into())
+        );
+        let e = raw
+            .apply(&[Override::parse("build.rate=1").unwrap()])
+            .unwrap_err();
+        assert!(
+            e[0].help.as_deref().unwrap().contains("build.ramp_months")
+                || e[0].help.as_deref().unwrap().contains("keys are written")
+        );
+        assert!(Override::parse("no-equals").is_err());
+        assert_eq!(
+            raw.applied,
+            vec!["build.rate_gw_per_week=0.5", "cost.per_gw_usd=40B to 60B"]
+        );
+    }
+}
