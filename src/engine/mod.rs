@@ -19,7 +19,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::model::{run_path, KeepSeries, ModelShape, Scratch, SeriesSink, N_METRICS, N_SERIES};
+use crate::model::{
+    run_path, KeepSeries, ModelShape, Scratch, SeriesSink, N_BAND_SERIES, N_METRICS, N_SERIES,
+};
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, Scenario, N_INPUTS};
 use crate::stats::quantile::Neumaier;
@@ -72,7 +74,7 @@ pub struct Simulation {
     /// Row-major per-path values: the uncertain inputs as drawn, then the
     /// metrics (NaN = censored).
     pub rows: Vec<f64>,
-    /// Monthly bands of the six series.
+    /// Monthly bands of the six series and of total spend (`BAND_SERIES`).
     pub bands: Bands,
     /// Full monthly series of the first paths, `[path][month]`.
     pub trajectories: Vec<Vec<[f64; N_SERIES]>>,
@@ -112,7 +114,7 @@ impl Worker {
             x: [0.0; N_INPUTS],
             shocks: vec![0.0; months],
             scratch: Scratch::new(months),
-            batch: vec![0.0; N_SERIES * months * BATCH],
+            batch: vec![0.0; N_BAND_SERIES * months * BATCH],
         }
     }
 }
@@ -131,6 +133,8 @@ impl SeriesSink for BatchSink<'_> {
         for (s, &v) in values.iter().enumerate() {
             self.batch[(s * self.months + m) * BATCH + self.slot] = v;
         }
+        // Total spend, banded for the fan chart.
+        self.batch[(N_SERIES * self.months + m) * BATCH + self.slot] = values[1] + values[2];
     }
 }
 
@@ -201,7 +205,7 @@ pub fn memory_estimate(scenario: &Scenario, threads: usize) -> u64 {
         } else {
             0
         };
-    let sketches = (threads as u64 + 1) * (N_SERIES * scenario.months) as u64 * 8 * 1024;
+    let sketches = (threads as u64 + 1) * (N_BAND_SERIES * scenario.months) as u64 * 8 * 1024;
     let trajectories =
         (scenario.output.trajectories.min(paths as usize) * scenario.months * N_SERIES * 8) as u64;
     paths * per_path + sketches + trajectories + (64 << 20)
@@ -241,7 +245,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
                 let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
                 let sketches = guard.get_or_insert_with(|| BandSketches::new(months));
                 let mut partial = ChunkPartial {
-                    sums: vec![0.0; N_SERIES * months],
+                    sums: vec![0.0; N_BAND_SERIES * months],
                     trajectories: Vec::new(),
                 };
                 for batch_start in (0..count).step_by(BATCH) {
@@ -301,7 +305,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
             merged.merge(&s);
         }
     }
-    let mut totals = vec![Neumaier::default(); N_SERIES * months];
+    let mut totals = vec![Neumaier::default(); N_BAND_SERIES * months];
     let mut trajectories = Vec::with_capacity(keep);
     for partial in partials {
         for (t, s) in totals.iter_mut().zip(&partial.sums) {
@@ -376,6 +380,31 @@ mod tests {
             assert!((band.mean - single[m][1]).abs() <= 1e-12 * single[m][1].abs());
         }
         assert_eq!(row[Metric::TargetMonth as usize], 6.0);
+        let spend = sim.bands.get(Series::SpendCumUsd, 60);
+        assert_eq!(spend.percentiles[3], single[60][1] + single[60][2]);
+    }
+
+    #[test]
+    fn spend_band_is_the_band_of_capex_plus_opex_per_path() {
+        let s = scenario(REALISTIC);
+        let sim = thread_pool(2)
+            .unwrap()
+            .install(|| simulate(&s, &RunOptions::default()))
+            .unwrap();
+        for m in [0, 30, 119] {
+            let (capex, opex, spend) = (
+                sim.bands.get(Series::CapexCumUsd, m),
+                sim.bands.get(Series::OpexCumUsd, m),
+                sim.bands.get(Series::SpendCumUsd, m),
+            );
+            assert!(
+                (spend.mean - (capex.mean + opex.mean)).abs() <= 1e-12 * spend.mean.abs(),
+                "means add up"
+            );
+            // Percentiles of a sum lie between the sum of lower and upper extremes.
+            assert!(spend.percentiles[3] >= capex.percentiles[0] + opex.percentiles[0]);
+            assert!(spend.percentiles[3] <= capex.percentiles[6] + opex.percentiles[6]);
+        }
     }
 
     #[test]

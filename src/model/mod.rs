@@ -30,10 +30,17 @@ pub enum Series {
     RevenueCumUsd,
     /// Cash(m), USD.
     NetCashCumUsd,
+    /// Σ Capex + Σ Opex, USD: derived per path by the engine (not by the
+    /// model) so the fan chart can show true percentiles of total spend;
+    /// it is banded but not written to `bands.csv`.
+    SpendCumUsd,
 }
 
-/// Number of series.
+/// Number of series the model produces (the SPEC §4 series).
 pub const N_SERIES: usize = 6;
+
+/// Number of banded series: the model's six plus total spend.
+pub const N_BAND_SERIES: usize = 7;
 
 /// All series in output order.
 pub const SERIES: [Series; N_SERIES] = [
@@ -43,6 +50,17 @@ pub const SERIES: [Series; N_SERIES] = [
     Series::RevenueRunRateUsd,
     Series::RevenueCumUsd,
     Series::NetCashCumUsd,
+];
+
+/// Every banded series, in band order (model series, then spend).
+pub const BAND_SERIES: [Series; N_BAND_SERIES] = [
+    Series::CapacityGw,
+    Series::CapexCumUsd,
+    Series::OpexCumUsd,
+    Series::RevenueRunRateUsd,
+    Series::RevenueCumUsd,
+    Series::NetCashCumUsd,
+    Series::SpendCumUsd,
 ];
 
 impl Series {
@@ -55,6 +73,7 @@ impl Series {
             Series::RevenueRunRateUsd => "revenue_run_rate_usd",
             Series::RevenueCumUsd => "revenue_cum_usd",
             Series::NetCashCumUsd => "net_cash_cum_usd",
+            Series::SpendCumUsd => "spend_cum_usd",
         }
     }
 }

@@ -1,9 +1,9 @@
-//! Monthly percentile bands of the six series, accumulated in bounded
+//! Monthly percentile bands of the banded series (`BAND_SERIES`), accumulated in bounded
 //! memory: one [`Sketch`] per (series, month), merged across workers.
 
 use super::quantile::PERCENTILES;
 use super::sketch::Sketch;
-use crate::model::{Series, N_SERIES};
+use crate::model::{Series, N_BAND_SERIES};
 
 /// Sketches for every (series, month), indexed `series * months + month`.
 #[derive(Debug, Clone)]
@@ -17,7 +17,7 @@ impl BandSketches {
     pub fn new(months: usize) -> Self {
         BandSketches {
             months,
-            sketches: vec![Sketch::default(); N_SERIES * months],
+            sketches: vec![Sketch::default(); N_BAND_SERIES * months],
         }
     }
 
