@@ -156,15 +156,47 @@ impl Diagnostics {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a
-/// likely typo (Levenshtein distance at most a third of the word, min 2).
+/// likely typo (Levenshtein distance at most a third of the word, min 2);
+/// failing that, the only candidate that starts with `word` (a shortened
+/// name such as `build.rate`) or whose last dotted part is `word`.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let lower = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+    let near = candidates
+        .iter()
+        .map(|c| (levenshtein(&lower, &c.to_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    let only = |hits: Vec<&'a str>| (hits.len() == 1).then(|| hits[0]);
+    near.or_else(|| {
+        (word.chars().count() >= 3)
+            .then(|| {
+                only(
+                    candidates
+                        .iter()
+                        .copied()
+                        .filter(|c| c.to_lowercase().starts_with(&lower))
+                        .collect(),
+                )
+            })
+            .flatten()
+    })
+    .or_else(|| {
+        only(
+            candidates
+                .iter()
+                .copied()
+                .filter(|c| {
+                    c.rsplit('.')
+                        .next()
+                        .is_some_and(|l| l.eq_ignore_ascii_case(word))
+                        && c.contains('.')
+                })
+                .collect(),
+        )
+    })
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -213,6 +245,15 @@ mod tests {
         assert_eq!(closest("rate_gw_per_wek", keys), Some("rate_gw_per_week"));
         assert_eq!(closest("lag_month", keys), Some("lag_months"));
         assert_eq!(closest("colour", keys), None);
+        // A shortened name or a key without its section.
+        let full = [
+            "build.rate_gw_per_week",
+            "build.ramp_months",
+            "cost.per_gw_usd",
+        ];
+        assert_eq!(closest("build.rate", full), Some("build.rate_gw_per_week"));
+        assert_eq!(closest("per_gw_usd", full), Some("cost.per_gw_usd"));
+        assert_eq!(closest("build.ra", full), None, "two keys start so");
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 }

@@ -90,6 +90,35 @@ pub enum Unit {
     Fraction,
 }
 
+impl Unit {
+    /// The largest magnitude a value in this unit may have. Far beyond any
+    /// real plan, these limits catch slipped suffixes and exponents and keep
+    /// every path's arithmetic finite (SPEC §4 over up to 600 months).
+    pub fn limit(self) -> f64 {
+        match self {
+            Unit::Gw => 1e6,
+            Unit::GwPerWeek => 1e4,
+            Unit::Usd => 1e18,
+            Unit::UsdPerMwh => 1e6,
+            Unit::Months | Unit::Years => 1e4,
+            Unit::Fraction => 1e4,
+        }
+    }
+
+    /// What values in this unit are, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unit::Gw => "capacities in GW",
+            Unit::GwPerWeek => "build rates in GW per week",
+            Unit::Usd => "amounts in USD",
+            Unit::UsdPerMwh => "prices in USD per MWh",
+            Unit::Months => "durations in months",
+            Unit::Years => "durations in years",
+            Unit::Fraction => "rates and shares (1 = 100%)",
+        }
+    }
+}
+
 /// Identifies one model input; its value is the index into the per-path
 /// input array the model reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

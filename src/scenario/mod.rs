@@ -3,6 +3,8 @@
 //! resolved text (`resolved`). Everything is parsed from `&str`, so tests
 //! need no files.
 
+mod correlations;
+mod domain;
 pub mod error;
 pub mod keys;
 pub mod node;
@@ -156,7 +158,28 @@ impl Scenario {
             .map_err(|diagnostics| ScenarioError { diagnostics })?;
         raw.apply(overrides)
             .map_err(|diagnostics| ScenarioError { diagnostics })?;
-        validate::validate(raw)
+        let scenario = validate::validate(raw)?;
+        scenario.check_variants()?;
+        Ok(scenario)
+    }
+
+    /// Every `[[variants]]` entry must give a valid scenario, so a typo in
+    /// a variant is reported when the file loads, not when `compare` runs.
+    fn check_variants(&self) -> Result<(), ScenarioError> {
+        let mut diagnostics = Vec::new();
+        for name in &self.variant_names {
+            if let Err(e) = self.variant(name) {
+                diagnostics.extend(e.diagnostics.into_iter().map(|mut d| {
+                    d.message = format!("{} (in variant \"{name}\")", d.message);
+                    d
+                }));
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError { diagnostics })
+        }
     }
 
     /// Loads a scenario file.

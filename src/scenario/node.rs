@@ -97,6 +97,49 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// The 0-based line holding `offset`, and its trimmed text.
+    fn line_of(&self, offset: usize) -> (usize, &'a str) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        (line, self.line_text(line))
+    }
+
+    fn line_text(&self, i: usize) -> &'a str {
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e);
+        self.text.get(self.starts[i]..end).unwrap_or("").trim()
+    }
+
+    /// The 1-based line where the key or section header on line `dup`
+    /// (0-based) was first written, found by comparing lines as text.
+    fn first_definition(&self, dup: usize, text: &str) -> Option<usize> {
+        let name = |l: &str| -> String {
+            l.split_once('=')
+                .map_or(l, |(k, _)| k)
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        };
+        let section_of = |i: usize| {
+            (0..=i)
+                .rev()
+                .map(|j| self.line_text(j))
+                .find(|l| l.starts_with('['))
+        };
+        if text.starts_with('[') {
+            return (0..dup).find(|&i| self.line_text(i) == text).map(|i| i + 1);
+        }
+        let (wanted, section) = (name(text), section_of(dup));
+        (0..dup)
+            .find(|&i| {
+                let l = self.line_text(i);
+                !l.starts_with('[')
+                    && l.contains('=')
+                    && name(l) == wanted
+                    && section_of(i) == section
+            })
+            .map(|i| i + 1)
+    }
+
     /// The dotted key a syntax error is most likely about: the `[section]`
     /// above the offset and the `key =` on its line.
     fn key_at(&self, offset: usize) -> String {
@@ -165,12 +208,39 @@ fn convert_table(lines: &Lines<'_>, table: &DeTable<'_>) -> Vec<Entry> {
 fn syntax_error(lines: &Lines<'_>, e: &toml::de::Error, what: &str) -> Diagnostic {
     let offset = e.span().map_or(0, |s| s.start);
     let message = e.message().trim().trim_end_matches('.').to_string();
+    let key = lines.key_at(offset);
+    if message.contains("duplicate") {
+        return duplicate(lines, offset, key);
+    }
     Diagnostic::new(
         &lines.loc(offset),
-        lines.key_at(offset),
+        key,
         format!("{what} is not valid TOML: {message}"),
         "see SPEC §3 for the syntax; strings need quotes, e.g. per_gw_usd = \"40B to 60B\"",
     )
+}
+
+/// A key or section written twice: say which, and where it first was.
+fn duplicate(lines: &Lines<'_>, offset: usize, key: String) -> Diagnostic {
+    let loc = lines.loc(offset);
+    let (line_no, text) = lines.line_of(offset);
+    let first = lines.first_definition(line_no, text);
+    let earlier = first.map_or(String::new(), |l| format!(" (first on line {l})"));
+    if text.starts_with('[') {
+        Diagnostic::new(
+            &loc,
+            key.clone(),
+            format!("the section [{key}] appears twice{earlier}"),
+            format!("put all of [{key}]'s keys under one [{key}] header"),
+        )
+    } else {
+        Diagnostic::new(
+            &loc,
+            key,
+            format!("this key is set twice{earlier}"),
+            "keep one of the two lines: each key may appear only once in a section",
+        )
+    }
 }
 
 /// Parses a whole scenario document into located entries.
@@ -250,7 +320,19 @@ mod tests {
         assert_eq!(e.key, "cost.per_gw_usd");
         let e = doc("[plan]\ntarget_gw = 1\ntarget_gw = 2\n").unwrap_err();
         assert_eq!(e.loc.line, 3);
-        assert!(e.message.contains("duplicate"), "{}", e.message);
+        assert_eq!(e.key, "plan.target_gw");
+        assert_eq!(e.message, "this key is set twice (first on line 2)");
+        let e = doc("[plan]\ntarget_gw = 1\n[cost]\nper_gw_usd = 2\n[plan]\ninitial_gw = 2\n")
+            .unwrap_err();
+        assert_eq!((e.loc.line, e.key.as_str()), (5, "plan"));
+        assert_eq!(
+            e.message,
+            "the section [plan] appears twice (first on line 1)"
+        );
+        assert!(e.help.unwrap().contains("one [plan] header"));
+        // The same key in another section is not the earlier definition.
+        let e = doc("[cost]\nx = 1\n[plan]\nx = 1\nx = 2\n").unwrap_err();
+        assert_eq!(e.message, "this key is set twice (first on line 4)");
     }
 
     #[test]

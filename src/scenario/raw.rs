@@ -89,6 +89,18 @@ impl Override {
         let source: Arc<str> = Arc::from(format!("--set {arg}"));
         let node = match parse_value(&source, text) {
             Ok(node) => node,
+            // `{`, `[` and quotes start TOML values: report the TOML error
+            // instead of reading the broken value as a string.
+            Err(mut d) if text.starts_with(['{', '[', '"', '\'']) => {
+                d.key = key.to_string();
+                d.message = format!("{} (at character {} of the value)", d.message, d.loc.col);
+                d.loc = loc;
+                d.help = Some(
+                    "write a TOML value, e.g. --set 'cost.per_gw_usd={ dist = \"uniform\", min = \"40B\", max = \"60B\" }' (quote the whole argument in the shell)"
+                        .to_string(),
+                );
+                return Err(d);
+            }
             Err(_) => Node {
                 value: Value::Str(text.to_string()),
                 loc: loc.clone(),
@@ -362,7 +374,10 @@ impl RawScenario {
             }
             let mut node = o.node.clone();
             if o.key_loc.line == 0 {
-                relocate(&mut node, &o.key_loc);
+                // Name the scenario too, so a message about a `--set`
+                // value says which file it was applied to.
+                let loc = Loc::whole(format!("{} (applied to {})", o.key_loc.source, self.source));
+                relocate(&mut node, &loc);
             }
             self.values.insert(
                 o.key.clone(),
@@ -506,6 +521,13 @@ mod tests {
                 || e[0].help.as_deref().unwrap().contains("keys are written")
         );
         assert!(Override::parse("no-equals").is_err());
+        let d = Override::parse("cost.per_gw_usd={ dist = \"uniform\", min = 1").unwrap_err();
+        assert_eq!(d.key, "cost.per_gw_usd");
+        assert!(d.message.contains("not valid TOML"), "{}", d.message);
+        assert_eq!(
+            d.loc.to_string(),
+            "--set cost.per_gw_usd={ dist = \"uniform\", min = 1"
+        );
         assert_eq!(
             raw.applied,
             vec!["build.rate_gw_per_week=0.5", "cost.per_gw_usd=40B to 60B"]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::error::{closest, Diagnostic, Loc};
 use super::node::{Node, Value};
-use super::value::{number, number_list, parse_scalar_text, Scalar};
+use super::value::{number, number_list, parse_scalar_text, split_interval, Scalar};
 use crate::dist::lognormal::LogNormalParams;
 use crate::dist::special::Z95;
 use crate::dist::{
@@ -375,24 +375,40 @@ pub fn parse_spec(node: &Node, key: &str) -> Result<DistSpec, Diagnostic> {
     let expected = "write a number (30, \"40B\", \"5%\"), a 90% interval (\"40B to 60B\") or a table such as { dist = \"uniform\", min = 12, max = 24 }";
     match &node.value {
         Value::Integer(_) | Value::Float(_) => Ok(DistSpec::fixed(number(node, key)?)),
-        Value::Str(s) => match parse_scalar_text(s) {
-            Ok(Scalar::Number(x)) => Ok(DistSpec::fixed(x)),
-            Ok(Scalar::Interval(a, b)) => {
-                if a >= b {
-                    return Err(Diagnostic::new(
+        Value::Str(s) => {
+            match parse_scalar_text(s) {
+                Ok(Scalar::Number(x)) => Ok(DistSpec::fixed(x)),
+                Ok(Scalar::Interval(a, b)) => {
+                    if a >= b {
+                        let (what, help) = if a == b {
+                            (
+                                "both ends are equal".to_string(),
+                                format!(
+                                    "for a single value write just the number, e.g. \"{}\"",
+                                    split_interval(s).map_or(s.as_str(), |(a, _)| a).trim()
+                                ),
+                            )
+                        } else {
+                            (
+                                "the first number is the larger".to_string(),
+                                "write the smaller number first, e.g. \"40B to 60B\"".to_string(),
+                            )
+                        };
+                        return Err(Diagnostic::new(
                         &node.loc,
                         key,
-                        format!("the interval \"{s}\" needs A < B"),
-                        "write the smaller number first, e.g. \"40B to 60B\"",
+                        format!("the interval \"{s}\" needs A < B (a 90% interval from A to B): {what}"),
+                        help,
                     ));
+                    }
+                    Ok(DistSpec {
+                        family: Family::Interval,
+                        params: vec![("p5", Param::Num(a)), ("p95", Param::Num(b))],
+                    })
                 }
-                Ok(DistSpec {
-                    family: Family::Interval,
-                    params: vec![("p5", Param::Num(a)), ("p95", Param::Num(b))],
-                })
+                Err(e) => Err(Diagnostic::new(&node.loc, key, e, expected)),
             }
-            Err(e) => Err(Diagnostic::new(&node.loc, key, e, expected)),
-        },
+        }
         Value::Table(entries) => parse_table(node, entries, key),
         other => Err(Diagnostic::new(
             &node.loc,

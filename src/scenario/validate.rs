@@ -4,16 +4,17 @@
 
 use std::path::PathBuf;
 
+use super::correlations::correlations;
+use super::domain::check_domain;
 use super::error::{closest, Diagnostic, Diagnostics, Loc};
-use super::keys::{Bound, InputDef, InputId, Unit, INPUTS};
+use super::keys::{InputDef, INPUTS};
 use super::node::{Node, Value};
 use super::raw::{is_valid_name, RawScenario, RawValue};
-use super::spec::{parse_spec, DistSpec, Family};
+use super::spec::{parse_spec, DistSpec};
 use super::value::number;
 use super::{Correlation, Input, Origin, OutputSettings, Sampling, Scenario};
 use crate::dist::{Dist, DistError};
 use crate::output::format::plain_number;
-use crate::sampling::copula::cholesky;
 use crate::time::YearMonth;
 
 /// Most months a run may simulate (50 years).
@@ -45,7 +46,9 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, super::ScenarioErro
                     format!("\"{n}\" is not a valid name: it names the output folder"),
                     format!(
                         "use lower-case letters, digits, - and _, e.g. name = \"{}\"",
-                        slug(&n)
+                        Some(slug(&n))
+                            .filter(|s| is_valid_name(s))
+                            .unwrap_or_else(|| "my-scenario".to_string())
                     ),
                 ));
                 None
@@ -105,8 +108,18 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, super::ScenarioErro
     let warnings: Vec<String> = warnings.into_iter().flatten().collect();
     let correlations: Vec<Correlation> = correlations.into_iter().flatten().collect();
 
+    if let (Some(start), Some(months)) = (start, months) {
+        if start.plus(months - 1).year > 9999 {
+            diags.push(Diagnostic::new(
+                get("scenario.start").map_or(&raw.top, |v| &v.node.loc),
+                "scenario.start",
+                format!("the horizon runs past the year 9999 (start {start}, {months} months)"),
+                "start earlier or shorten horizon_years",
+            ));
+        }
+    }
     let output_dir = match get("output.dir") {
-        Some(v) => diags.take(text(v, "output.dir")).map(PathBuf::from),
+        Some(v) => diags.take(output_dir(v)),
         None => name.as_ref().map(|n| PathBuf::from("outputs").join(n)),
     };
     let trajectories = match get("output.trajectories") {
@@ -188,6 +201,19 @@ fn text(v: &RawValue, key: &str) -> Result<String, Diagnostic> {
             "put the value in double quotes",
         )),
     }
+}
+
+fn output_dir(v: &RawValue) -> Result<PathBuf, Diagnostic> {
+    let dir = text(v, "output.dir")?;
+    if dir.trim().is_empty() || dir.chars().any(char::is_control) {
+        return Err(Diagnostic::new(
+            &v.node.loc,
+            "output.dir",
+            format!("{dir:?} is not a usable folder name"),
+            "write a folder path such as dir = \"outputs/my-plan\", or leave dir out for outputs/<name>",
+        ));
+    }
+    Ok(PathBuf::from(dir))
 }
 
 fn boolean(v: &RawValue, key: &str) -> Result<bool, Diagnostic> {
@@ -343,7 +369,7 @@ fn input(def: &InputDef, value: Option<&RawValue>) -> Result<Input, Diagnostic> 
     };
     let spec = parse_spec(&v.node, def.key)?;
     let dist = spec.build().map_err(|e| dist_error(def, &v.node, &e))?;
-    check_domain(def, &spec, &dist, &v.node.loc)?;
+    check_domain(def, &spec, &dist, &v.node)?;
     let origin = if v.overridden {
         Origin::Override(v.node.loc.clone())
     } else {
@@ -368,303 +394,9 @@ fn dist_error(def: &InputDef, node: &Node, e: &DistError) -> Diagnostic {
     Diagnostic::new(loc, def.key, e.message.clone(), e.help.clone())
 }
 
-/// SPEC §3.2: the distribution's support must stay inside the domain.
-fn check_domain(def: &InputDef, spec: &DistSpec, dist: &Dist, loc: &Loc) -> Result<(), Diagnostic> {
-    let domain = def.domain;
-    let allowed = domain.describe();
-    if let Some(atoms) = dist.atoms() {
-        for x in atoms {
-            if !domain.contains(x) {
-                let what = if atoms_len(dist) > 1 {
-                    format!(
-                        "the value {} is outside the allowed range: {} must be {allowed}",
-                        plain_number(x),
-                        def.key
-                    )
-                } else {
-                    format!("must be {allowed}, got {}", plain_number(x))
-                };
-                return Err(Diagnostic::new(loc, def.key, what, fixed_help(def, x)));
-            }
-        }
-        return Ok(());
-    }
-    let s = dist.support();
-    let family = family_label(spec);
-    let low = match domain.lower {
-        Bound::Inclusive(b) | Bound::Exclusive(b) => (s.lo < b).then_some(b),
-        Bound::Unbounded => None,
-    };
-    if let Some(b) = low {
-        let message = if s.lo.is_finite() {
-            format!(
-                "{family} reaches {}, but {} must be {allowed}",
-                plain_number(s.lo),
-                def.key
-            )
-        } else {
-            format!(
-                "{family} can go below {}; {} must be {allowed}",
-                plain_number(b),
-                def.key
-            )
-        };
-        return Err(Diagnostic::new(
-            loc,
-            def.key,
-            message,
-            bound_help(spec, b, true, def.unit),
-        ));
-    }
-    let high = match domain.upper {
-        Bound::Inclusive(b) | Bound::Exclusive(b) => (s.hi > b).then_some(b),
-        Bound::Unbounded => None,
-    };
-    if let Some(b) = high {
-        let message = if s.hi.is_finite() {
-            format!(
-                "{family} reaches {}, but {} must be {allowed}",
-                plain_number(s.hi),
-                def.key
-            )
-        } else {
-            format!(
-                "{family} can go above {}; {} must be {allowed}",
-                plain_number(b),
-                def.key
-            )
-        };
-        return Err(Diagnostic::new(
-            loc,
-            def.key,
-            message,
-            bound_help(spec, b, false, def.unit),
-        ));
-    }
-    Ok(())
-}
-
-fn atoms_len(dist: &Dist) -> usize {
-    dist.atoms().map_or(0, |a| a.len())
-}
-
-fn family_label(spec: &DistSpec) -> String {
-    match spec.family {
-        Family::Interval => match spec.interval_normal() {
-            Some(_) => "the interval (a normal, since it starts at or below 0)".to_string(),
-            None => "the interval (a lognormal)".to_string(),
-        },
-        f => f.name().to_string(),
-    }
-}
-
-fn fixed_help(def: &InputDef, x: f64) -> String {
-    if def.unit == Unit::Fraction && x.abs() > 1.0 && def.domain.contains(x / 100.0) {
-        let (as_written, percent) = (plain_number(x), plain_number(x * 100.0));
-        return format!("{as_written} means {percent}%; shares and rates are written as 0.05 or \"5%\" — did you mean \"{as_written}%\"?");
-    }
-    format!("give a value {}", def.domain.describe())
-}
-
-fn bound_help(spec: &DistSpec, b: f64, lower: bool, unit: Unit) -> String {
-    let bound = plain_number(b);
-    let (key, verb) = if lower {
-        ("min", "below")
-    } else {
-        ("max", "above")
-    };
-    match spec.family {
-        Family::Normal => {
-            let alt = if lower && b == 0.0 { " or use a lognormal" } else if !lower && unit == Unit::Fraction { " or use a beta" } else { "" };
-            format!("add {key} = {bound} to truncate it{alt}")
-        }
-        Family::Lognormal => format!("add {key} = {bound} to truncate it{}", if unit == Unit::Fraction { " or use a beta" } else { "" }),
-        Family::Interval => match spec.interval_normal() {
-            Some((mean, sd)) => format!(
-                "write {{ dist = \"normal\", mean = {}, sd = {}, {key} = {bound} }} (the same interval, truncated), or give an interval that stays {}",
-                crate::output::format::significant(mean, 6),
-                crate::output::format::significant(sd, 6),
-                if lower { "above" } else { "below" }
-            ),
-            None => format!("the interval's lognormal has no upper limit; use {{ dist = \"lognormal\", p5 = ..., p95 = ..., max = {bound} }}"),
-        },
-        _ => format!("{} {key} so the range does not go {verb} {bound}", if lower { "raise" } else { "lower" }),
-    }
-}
-
-/// Reads `[[correlations]]`: each entry is either a correlation, a warning
-/// (dropped because an override fixed one of its inputs) or an error.
-fn correlations(
-    raw: &RawScenario,
-    inputs: &[&Input],
-    diags: &mut Diagnostics,
-) -> Vec<(Option<Correlation>, Option<String>)> {
-    let mut out = Vec::new();
-    let mut pairs: Vec<(InputId, InputId, Loc)> = Vec::new();
-    for c in &raw.correlations {
-        let Some(result) = diags.take(one_correlation(c, inputs)) else {
-            continue;
-        };
-        let Some(corr) = result else {
-            out.push((None, Some(format!("{}: a correlation was dropped because an override made one of its inputs fixed", c.loc))));
-            continue;
-        };
-        let (lo, hi) = if corr.a < corr.b {
-            (corr.a, corr.b)
-        } else {
-            (corr.b, corr.a)
-        };
-        if let Some((_, _, first)) = pairs.iter().find(|(a, b, _)| *a == lo && *b == hi) {
-            diags.push(Diagnostic::new(
-                &c.loc,
-                "correlations",
-                format!(
-                    "{} and {} are correlated twice (first at {first})",
-                    lo.key(),
-                    hi.key()
-                ),
-                "keep one correlation per pair",
-            ));
-            continue;
-        }
-        pairs.push((lo, hi, c.loc.clone()));
-        out.push((Some(corr), None));
-    }
-    let valid: Vec<Correlation> = out.iter().filter_map(|(c, _)| *c).collect();
-    if let Err(d) = check_positive_definite(&valid, raw) {
-        diags.push(d);
-    }
-    out
-}
-
-/// One correlation table: `Ok(None)` when an override fixed an input.
-fn one_correlation(
-    c: &super::raw::RawCorrelation,
-    inputs: &[&Input],
-) -> Result<Option<Correlation>, Diagnostic> {
-    let help = "write a = \"build.rate_gw_per_week\", b = \"cost.per_gw_usd\", rank = 0.3";
-    let name = |node: &Option<Node>, which: &str| -> Result<(InputId, Loc), Diagnostic> {
-        let Some(node) = node else {
-            return Err(Diagnostic::new(
-                &c.loc,
-                format!("correlations.{which}"),
-                format!("a correlation needs `{which}`"),
-                help,
-            ));
-        };
-        let Value::Str(s) = &node.value else {
-            return Err(Diagnostic::new(
-                &node.loc,
-                format!("correlations.{which}"),
-                format!(
-                    "expected an input name in quotes, got {}",
-                    node.value.kind()
-                ),
-                help,
-            ));
-        };
-        match INPUTS.iter().find(|d| d.key == s) {
-            Some(d) => Ok((d.id, node.loc.clone())),
-            None => {
-                let hint = closest(s, INPUTS.iter().map(|d| d.key))
-                    .or_else(|| INPUTS.iter().find(|d| d.name == s).map(|d| d.key));
-                let help = hint.map_or_else(
-                    || "name an input as section.key, e.g. \"cost.per_gw_usd\"".to_string(),
-                    |h| format!("did you mean \"{h}\"?"),
-                );
-                Err(Diagnostic::new(
-                    &node.loc,
-                    format!("correlations.{which}"),
-                    format!("unknown input \"{s}\""),
-                    help,
-                ))
-            }
-        }
-    };
-    let (a, a_loc) = name(&c.a, "a")?;
-    let (b, b_loc) = name(&c.b, "b")?;
-    let Some(rank_node) = &c.rank else {
-        return Err(Diagnostic::new(
-            &c.loc,
-            "correlations.rank",
-            "a correlation needs `rank`",
-            help,
-        ));
-    };
-    let rank = number(rank_node, "correlations.rank")?;
-    if !(-1.0..=1.0).contains(&rank) {
-        return Err(Diagnostic::new(
-            &rank_node.loc,
-            "correlations.rank",
-            format!("rank = {} is outside [-1, 1]", plain_number(rank)),
-            "a Spearman rank correlation lies between -1 and 1",
-        ));
-    }
-    if a == b {
-        return Err(Diagnostic::new(
-            &b_loc,
-            "correlations.b",
-            format!("\"{}\" is correlated with itself", a.key()),
-            "name two different inputs",
-        ));
-    }
-    for (id, loc, which) in [(a, &a_loc, "a"), (b, &b_loc, "b")] {
-        let input = inputs[id as usize];
-        if input.is_uncertain() {
-            continue;
-        }
-        if matches!(input.origin, Origin::Override(_)) {
-            return Ok(None);
-        }
-        let value = input
-            .dist
-            .fixed_value()
-            .map_or_else(|| "absent".to_string(), plain_number);
-        return Err(Diagnostic::new(
-            loc,
-            format!("correlations.{which}"),
-            format!(
-                "\"{}\" is fixed ({value}); only uncertain inputs can be correlated",
-                id.key()
-            ),
-            "give it a distribution, or remove this correlation",
-        ));
-    }
-    Ok(Some(Correlation { a, b, rank }))
-}
-
-/// The copula's Pearson matrix (r = 2 sin(πρ/6)) must be positive
-/// (semi-)definite; otherwise name the correlations that cannot hold
-/// together.
-fn check_positive_definite(
-    correlations: &[Correlation],
-    raw: &RawScenario,
-) -> Result<(), Diagnostic> {
-    let mut ids: Vec<InputId> = correlations.iter().flat_map(|c| [c.a, c.b]).collect();
-    ids.sort();
-    ids.dedup();
-    let matrix = crate::sampling::copula::pearson_matrix(&ids, correlations);
-    let Err(row) = cholesky(&matrix, ids.len()) else {
-        return Ok(());
-    };
-    let involved = &ids[..=row];
-    let named: Vec<String> = correlations
-        .iter()
-        .filter(|c| involved.contains(&c.a) && involved.contains(&c.b))
-        .map(|c| format!("{} ~ {} ({})", c.a.key(), c.b.key(), plain_number(c.rank)))
-        .collect();
-    let loc = raw.correlations.first().map_or(&raw.top, |c| &c.loc);
-    Err(Diagnostic::new(
-        loc,
-        "correlations",
-        format!("these correlations cannot hold together (the matrix is not positive definite): {}", named.join(", ")),
-        "weaken one of them; e.g. if A~B and B~C are strongly positive, A~C cannot be strongly negative",
-    ))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{Override, Scenario};
+    use super::super::{InputId, Override, Scenario};
     use super::*;
 
     fn load(text: &str) -> Result<Scenario, super::super::ScenarioError> {
@@ -827,6 +559,34 @@ mod tests {
         .unwrap();
         assert!(s.correlations.is_empty());
         assert_eq!(s.warnings.len(), 1);
+    }
+
+    #[test]
+    fn output_folder_start_and_variants() {
+        assert_eq!(first_error("[output]\ndir = \"\"\n").key, "output.dir");
+        assert_eq!(
+            first_error("[output]\ndir = \"a\\u0000b\"\n").key,
+            "output.dir"
+        );
+        let d = first_error("[scenario]\nstart = \"9999-01\"\nhorizon_years = 2\n");
+        assert!(d.message.contains("past the year 9999"), "{}", d.message);
+        // Variants are checked when the file loads, at the variant's line.
+        let d = first_error("[[variants]]\nname = \"bull\"\nset = { \"revenue.growth\" = -2 }\n");
+        assert_eq!((d.key.as_str(), d.loc.line), ("revenue.growth", 3));
+        assert!(
+            d.message.ends_with("(in variant \"bull\")"),
+            "{}",
+            d.message
+        );
+        let d = first_error("[[variants]]\nname = \"bull\"\nset = { \"revenue.grwth\" = 1 }\n");
+        assert!(d.help.unwrap().contains("revenue.growth"));
+    }
+
+    #[test]
+    fn an_absent_optional_input_cannot_be_correlated() {
+        let d = first_error("[cost]\nper_gw_usd = \"40B to 60B\"\n[[correlations]]\na = \"revenue.cap_usd\"\nb = \"cost.per_gw_usd\"\nrank = 0.3\n");
+        assert_eq!(d.key, "correlations.a");
+        assert!(d.message.contains("is not set"), "{}", d.message);
     }
 
     #[test]

@@ -22,6 +22,69 @@ pub enum Scalar {
 /// # Errors
 /// A message saying what was expected.
 pub fn parse_number(text: &str) -> Result<f64, String> {
+    parse_plain(text).map_err(|e| explain(text).unwrap_or(e))
+}
+
+/// A clearer message for common mistakes: NaN or infinity, a range written
+/// with a dash, a unit or a word after the number.
+fn explain(text: &str) -> Option<String> {
+    let t = text.trim();
+    let bare = t.trim_start_matches(['-', '+']).to_ascii_lowercase();
+    if matches!(bare.as_str(), "nan" | "inf" | "infinity") {
+        return Some(format!(
+            "\"{text}\" is not allowed: NaN and infinity are not numbers capsim can use"
+        ));
+    }
+    if t.is_empty() {
+        return Some("the value is empty".to_string());
+    }
+    for sep in ["..", "\u{2013}", "\u{2014}", "~", "-"] {
+        let found = t
+            .match_indices(sep)
+            .filter(|(i, _)| *i > 0)
+            .find(|(i, _)| !matches!(t.as_bytes()[i - 1], b'e' | b'E' | b'-' | b'+'));
+        if let Some((i, _)) = found {
+            let (a, b) = (t[..i].trim(), t[i + sep.len()..].trim());
+            if parse_plain(a).is_ok() && parse_plain(b).is_ok() {
+                return Some(format!(
+                    "\"{text}\" looks like a range; write \"{a} to {b}\" for a 90% interval"
+                ));
+            }
+        }
+    }
+    let split = t
+        .char_indices()
+        .find(|&(i, c)| (c.is_alphabetic() && !is_exponent(t, i)) || c == '/')
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0)?;
+    let (number, word) = (t[..split].trim(), t[split..].trim());
+    let value = parse_plain(number).ok()?;
+    let scale = match word.to_ascii_lowercase().as_str() {
+        "thousand" => "k",
+        "million" | "mil" | "mio" => "M",
+        "billion" | "bil" | "bln" => "B",
+        "trillion" | "tril" | "trn" => "T",
+        "percent" | "pct" => "%",
+        unit if UNIT_WORDS.contains(&unit) => {
+            return Some(format!(
+                "\"{text}\" is not a number: units are part of the key's name (_gw, _usd, _months, ...); write the number alone, e.g. {}",
+                crate::output::format::plain_number(value)
+            ))
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "\"{text}\" is not a number: write \"{number}{scale}\" (suffixes are k, M, B or bn, T and %)"
+    ))
+}
+
+/// Units people write after numbers, which the key's name already gives.
+const UNIT_WORDS: [&str; 21] = [
+    "gw", "mw", "kw", "usd", "dollars", "dollar", "months", "month", "mo", "years", "year", "yrs",
+    "yr", "y", "/mwh", "usd/mwh", "$/mwh", "gw/week", "gw/wk", "/week", "weeks",
+];
+
+fn parse_plain(text: &str) -> Result<f64, String> {
     let original = text;
     let mut s: String = text
         .trim()
@@ -97,14 +160,21 @@ fn is_exponent(s: &str, i: usize) -> bool {
 /// # Errors
 /// A message saying what was expected.
 pub fn parse_scalar_text(text: &str) -> Result<Scalar, String> {
-    let lower = text.to_lowercase();
-    if let Some(at) = lower.find(" to ") {
-        let (a, b) = (&text[..at], &text[at + 4..]);
+    if let Some((a, b)) = split_interval(text) {
         let a = parse_number(a).map_err(|e| format!("in \"{text}\": {e}"))?;
         let b = parse_number(b).map_err(|e| format!("in \"{text}\": {e}"))?;
         return Ok(Scalar::Interval(a, b));
     }
     parse_number(text).map(Scalar::Number)
+}
+
+/// The two ends of `"A to B"` (`to` in any case), as written.
+pub fn split_interval(text: &str) -> Option<(&str, &str)> {
+    let at = text.char_indices().map(|(i, _)| i).find(|&i| {
+        text.get(i..i + 4)
+            .is_some_and(|s| s.eq_ignore_ascii_case(" to "))
+    })?;
+    Some((&text[..at], &text[at + 4..]))
 }
 
 /// Reads a node as a finite number (integer, float or number string).
@@ -204,6 +274,28 @@ mod tests {
     }
 
     #[test]
+    fn explains_common_mistakes() {
+        let err = |t: &str| parse_number(t).unwrap_err();
+        assert!(err("nan").contains("NaN and infinity"), "{}", err("nan"));
+        assert!(err("-Infinity").contains("NaN and infinity"));
+        assert_eq!(err("  "), "the value is empty");
+        assert!(err("40B-60B").contains("write \"40B to 60B\""));
+        assert!(err("40B – 60B").contains("write \"40B to 60B\""));
+        assert!(err("-10% - 5%").contains("write \"-10% to 5%\""));
+        assert!(err("0.3 GW").contains("units are part of the key's name"));
+        assert!(err("12 months").contains("e.g. 12"));
+        assert!(err("1e3 months").contains("e.g. 1000"));
+        assert!(err("40 billion").contains("write \"40B\""));
+        assert!(err("5 percent").contains("write \"5%\""));
+        assert!(
+            err("40X").contains("unknown suffix \"X\""),
+            "{}",
+            err("40X")
+        );
+        assert_eq!(parse_number("1e-5").unwrap(), 1e-5);
+    }
+
+    #[test]
     fn intervals() {
         assert_eq!(
             parse_scalar_text("40B to 60B").unwrap(),
@@ -214,6 +306,9 @@ mod tests {
             Scalar::Interval(-0.1, 0.05)
         );
         assert!(parse_scalar_text("40B to").is_err());
+        // Lower-casing can change byte lengths; the split must not.
+        assert!(parse_scalar_text("\u{130}\u{130} to 5").is_err());
+        assert_eq!(split_interval("1 To 2"), Some(("1", "2")));
         assert_eq!(parse_scalar_text("7").unwrap(), Scalar::Number(7.0));
     }
 }
