@@ -258,7 +258,12 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
         files: Vec::new(),
         cancel: Some(cancel),
     };
-    let (dir, files) = output::write_run(&mut report, &[])?;
+    let extra = if scenario.output.charts && !args.no_charts {
+        output::charts::exporters()
+    } else {
+        Vec::new()
+    };
+    let (dir, files) = output::write_run(&mut report, &extra)?;
     if !args.quiet {
         println!(
             "{}\n",

@@ -4,8 +4,10 @@
 //! or interrupted run leaves earlier results as they were, and never
 //! deletes a file it did not write.
 
+pub mod charts;
 pub mod csv_files;
 pub mod format;
+pub mod report_html;
 pub mod run_json;
 pub mod terminal;
 
