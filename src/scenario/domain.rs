@@ -12,10 +12,11 @@ use super::spec::{DistSpec, Family};
 use crate::dist::Dist;
 use crate::output::format::plain_number;
 
-/// The lowest and highest probabilities the sampler can feed a quantile
-/// function (the copula clamps to this range; plain and LHS uniforms lie
-/// inside it).
-const PROBE: [f64; 3] = [f64::MIN_POSITIVE, 0.5, 1.0 - f64::EPSILON / 2.0];
+/// Probabilities at which draws must be finite: one in 10^15 in each tail
+/// (a few in a billion runs of a billion paths) and the median. Closer to 0
+/// and 1 the quantile functions are limited by rounding, not by the
+/// distribution, so a probe there would reject valid truncations.
+const PROBE: [f64; 3] = [1e-15, 0.5, 1.0 - 1e-15];
 
 /// Probabilities whose quantiles must be plausible: the median and a
 /// one-in-a-million tail on each side.

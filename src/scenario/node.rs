@@ -145,23 +145,28 @@ impl<'a> Lines<'a> {
     fn key_at(&self, offset: usize) -> String {
         let offset = offset.min(self.text.len());
         let line_no = self.starts.partition_point(|&s| s <= offset) - 1;
-        let line_text = |i: usize| {
-            let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e);
-            self.text[self.starts[i]..end].trim()
+        // Only names that look like keys: a broken line yields none.
+        let name = |s: &str| -> Option<String> {
+            let s = s.trim().trim_matches('"').trim();
+            let ok = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            ok.then(|| s.to_string())
         };
         let section = (0..=line_no)
             .rev()
-            .map(line_text)
+            .map(|i| self.line_text(i))
             .find(|l| l.starts_with('['))
-            .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
-        let key = line_text(line_no)
+            .and_then(|l| name(l.trim_matches(|c| c == '[' || c == ']')));
+        let key = self
+            .line_text(line_no)
             .split_once('=')
-            .map(|(k, _)| k.trim().trim_matches('"').to_string());
+            .and_then(|(k, _)| name(k));
         match (section, key) {
-            (Some(s), Some(k)) if !k.is_empty() && !k.starts_with('[') => format!("{s}.{k}"),
-            (None, Some(k)) if !k.is_empty() => k,
-            (Some(s), _) => s,
-            _ => "syntax".to_string(),
+            (Some(s), Some(k)) => format!("{s}.{k}"),
+            (None, Some(k)) => k,
+            (Some(s), None) => s,
+            (None, None) => "syntax".to_string(),
         }
     }
 }
