@@ -109,6 +109,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 fn watch_for_ctrl_c() -> &'static AtomicBool {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            output::remove_unfinished();
             std::process::exit(130);
         }
     });
@@ -231,6 +232,7 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
             eprintln!("warning: {w}");
         }
         guard_rails(s, pool.current_num_threads())?;
+        output::preflight(&s.output.dir)?;
     }
     for s in &scenarios {
         pool.install(|| run_one(s, args, cancel))?;

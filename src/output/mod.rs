@@ -14,6 +14,7 @@ pub mod terminal;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::engine::RunResults;
@@ -97,14 +98,16 @@ impl Staging {
     /// # Errors
     /// When `target` is a file or the folder cannot be created.
     pub fn new(target: &Path) -> Result<Staging, OutputError> {
-        if target.exists() && !target.is_dir() {
-            return Err(OutputError::NotAFolder(target.to_path_buf()));
+        // A file where the folder or one of its parents should be.
+        if let Some(file) = target.ancestors().find(|a| a.exists() && !a.is_dir()) {
+            return Err(OutputError::NotAFolder(file.to_path_buf()));
         }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(io_err(&parent, "cannot create the folder"))?;
+        std::fs::create_dir_all(&parent)
+            .map_err(io_err(target, "cannot create the output folder"))?;
         let name = target
             .file_name()
             .map_or_else(|| "capsim".into(), |n| n.to_string_lossy().into_owned());
@@ -112,7 +115,8 @@ impl Staging {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let temp = parent.join(format!(".{name}.capsim-tmp-{}-{stamp}", std::process::id()));
-        std::fs::create_dir(&temp).map_err(io_err(&temp, "cannot create a temporary folder"))?;
+        std::fs::create_dir(&temp).map_err(io_err(target, "cannot create the output folder"))?;
+        unfinished().push(temp.clone());
         Ok(Staging {
             target: target.to_path_buf(),
             temp,
@@ -163,10 +167,24 @@ impl Staging {
     /// # Errors
     /// When a rename fails.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        // From here an immediate exit must not delete what is being moved.
+        forget_unfinished(&self.temp);
         if !self.target.exists() {
             std::fs::rename(&self.temp, &self.target)
                 .map_err(io_err(&self.target, "cannot create the output folder"))?;
         } else {
+            // Refuse before moving anything, so a failure cannot leave a
+            // mix of old and new files.
+            if let Some(name) = self.files.iter().find(|n| self.target.join(n).is_dir()) {
+                return Err(OutputError::Io {
+                    path: self.target.join(name),
+                    action: "cannot replace",
+                    source: io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        "a folder of that name is in the way",
+                    ),
+                });
+            }
             for name in &self.files {
                 let to = self.target.join(name);
                 std::fs::rename(self.temp.join(name), &to)
@@ -184,7 +202,37 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.temp);
+            forget_unfinished(&self.temp);
         }
+    }
+}
+
+/// Checks, before a long run, that its output folder can be written: a
+/// temporary folder is created beside it and removed again.
+///
+/// # Errors
+/// As [`Staging::new`].
+pub fn preflight(target: &Path) -> Result<(), OutputError> {
+    Staging::new(target).map(drop)
+}
+
+/// Temporary folders of runs still being written.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget_unfinished(temp: &Path) {
+    unfinished().retain(|p| p != temp);
+}
+
+/// Removes the temporary folders of runs still being written, for a
+/// process about to exit at once (a second Ctrl-C): their output folders
+/// keep the earlier run's files.
+pub fn remove_unfinished() {
+    for temp in unfinished().drain(..) {
+        let _ = std::fs::remove_dir_all(temp);
     }
 }
 
