@@ -364,10 +364,17 @@ impl RawScenario {
                 } else {
                     "keys are written section.key, e.g. build.rate_gw_per_week; `capsim check` lists the inputs"
                 };
+                // A `--set` has no line of its own: name the file it was
+                // given for.
+                let message = if o.key_loc.line == 0 {
+                    format!("unknown key (in a --set for {})", self.source)
+                } else {
+                    "unknown key".to_string()
+                };
                 diags.push(Diagnostic::new(
                     &o.key_loc,
                     o.key.clone(),
-                    "unknown key",
+                    message,
                     format!("{hint}{extra}"),
                 ));
                 continue;
