@@ -97,6 +97,7 @@ const CASES: &[Case] = &[
     case("misspelt key", Text("[build]\nrate_gw_per_wek = 1\n"), 2, "build.rate_gw_per_wek", "unknown key", "did you mean `rate_gw_per_week`?"),
     case("key in the wrong section", Text("[cost]\nrate_gw_per_week = 1\n"), 2, "cost.rate_gw_per_week", "unknown key", "belongs in the [build] section"),
     case("key outside any section", Text("target_gw = 30\n"), 1, "target_gw", "unknown section or key", "[plan]"),
+    case("empty quoted key", Text("\"\" = 5\n"), 1, "\"\"", "unknown section or key `\"\"`", "sections are"),
     case("section given a value", Text("plan = 5\n"), 1, "plan", "expected a section [plan]", "on its own line"),
     case("unknown distribution", Text("[build]\nlag_months = { dist = \"unifrom\", min = 1, max = 2 }\n"), 2, "build.lag_months.dist", "unknown distribution", "did you mean \"uniform\"?"),
     case("unknown distribution key", Text("[build]\nlag_months = { dist = \"uniform\", min = 1, maxx = 2 }\n"), 2, "build.lag_months.maxx", "unknown key `maxx`", "did you mean `max`?"),
@@ -145,6 +146,7 @@ const CASES: &[Case] = &[
     case("revenue cap of 0", Text("[revenue]\ncap_usd = 0\n"), 2, "revenue.cap_usd", "must be > 0", "give a value > 0"),
     case("discount rate of -100%", Text("[finance]\ndiscount_rate = \"-100%\"\n"), 2, "finance.discount_rate", "must be > -1", "give a value > -1"),
     case("cost with a slipped suffix", Text("[cost]\nper_gw_usd = \"40e9B\"\n"), 2, "cost.per_gw_usd", "not a plausible value", "check the suffix"),
+    case("discount rate of -99.9999%", Text("[finance]\ndiscount_rate = \"-99.9999%\"\n"), 2, "finance.discount_rate", "NPV overflow", "-99% or more"),
     case("lognormal that overflows", Text("[revenue]\ninitial_run_rate_usd = { dist = \"lognormal\", mu = 0, sigma = 100 }\n"), 2, "revenue.initial_run_rate_usd", "draws overflow", "smaller sigma"),
     // [scenario] and [output] settings.
     case("month 13", Text("[scenario]\nstart = \"2025-13\"\n"), 2, "scenario.start", "month 13 does not exist", "start = \"2025-11\""),

@@ -6,7 +6,7 @@
 //! that fixes the problem.
 
 use super::error::{Diagnostic, Loc};
-use super::keys::{Bound, InputDef, Unit};
+use super::keys::{Bound, InputDef, InputId, Unit};
 use super::node::{Node, Value};
 use super::spec::{DistSpec, Family};
 use crate::dist::Dist;
@@ -85,7 +85,37 @@ pub(super) fn check_domain(
     node: &Node,
 ) -> Result<(), Diagnostic> {
     check_support(def, spec, dist, node)?;
-    check_magnitude(def, spec, dist, &node.loc)
+    check_magnitude(def, spec, dist, &node.loc)?;
+    check_floor(def, spec, dist, &node.loc)
+}
+
+/// The discount factor (1 + r)^(−m/12) overflows over a long horizon when
+/// r is within a hair of −100%; below −99% a discount rate is not a
+/// plausible number anyway.
+const DISCOUNT_RATE_FLOOR: f64 = -0.99;
+
+fn check_floor(def: &InputDef, spec: &DistSpec, dist: &Dist, loc: &Loc) -> Result<(), Diagnostic> {
+    if def.id != InputId::DiscountRate {
+        return Ok(());
+    }
+    let lowest = dist.support().lo.max(dist.quantile(PROBE[0]));
+    if lowest >= DISCOUNT_RATE_FLOOR {
+        return Ok(());
+    }
+    let what = match spec.family {
+        Family::Fixed => format!("{} is not a plausible value", plain_number(lowest)),
+        _ => format!(
+            "{} reaches {}, which is not a plausible value",
+            family_label(spec),
+            plain_number(lowest)
+        ),
+    };
+    Err(Diagnostic::new(
+        loc,
+        def.key,
+        format!("{what}: a discount rate below -99% makes the NPV overflow"),
+        "use a rate of -99% or more (\"-99%\"); for a distribution, add min = -0.99",
+    ))
 }
 
 fn check_support(
@@ -262,6 +292,23 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn a_discount_rate_near_minus_100_percent_is_caught() {
+        let d = first_error("[finance]\ndiscount_rate = \"-99.9999999%\"\n");
+        assert_eq!(d.key, "finance.discount_rate");
+        assert!(d.message.contains("NPV overflow"), "{}", d.message);
+        let d =
+            first_error("[finance]\ndiscount_rate = { dist = \"uniform\", min = -1, max = 0.1 }\n");
+        assert!(d.help.unwrap().contains("min = -0.99"));
+        Scenario::from_str(
+            "t.toml",
+            Some("t"),
+            "[finance]\ndiscount_rate = \"-99%\"\n",
+            &[],
+        )
+        .unwrap();
     }
 
     #[test]

@@ -58,9 +58,15 @@ impl Diagnostic {
         help: impl Into<String>,
     ) -> Self {
         let help: String = help.into();
+        let key: String = key.into();
         Diagnostic {
             loc: loc.clone(),
-            key: key.into(),
+            // An empty key (TOML allows `"" = 1`) is shown as TOML writes it.
+            key: if key.is_empty() {
+                "\"\"".to_string()
+            } else {
+                key
+            },
             message: message.into(),
             help: (!help.is_empty()).then_some(help),
         }

@@ -247,8 +247,8 @@ impl RawScenario {
                             .map_or(String::new(), |c| format!("did you mean `{c}`? "));
                         diags.push(Diagnostic::new(
                             &f.key_loc,
-                            format!("correlations.{other}"),
-                            format!("unknown key `{other}` in a correlation"),
+                            format!("correlations.{}", toml_key(other)),
+                            format!("unknown key `{}` in a correlation", toml_key(other)),
                             format!("{hint}a correlation takes a, b and rank"),
                         ));
                     }
@@ -314,8 +314,8 @@ impl RawScenario {
                     )),
                     (other, _) => diags.push(Diagnostic::new(
                         &f.key_loc,
-                        format!("variants.{other}"),
-                        format!("unknown key `{other}` in a variant"),
+                        format!("variants.{}", toml_key(other)),
+                        format!("unknown key `{}` in a variant", toml_key(other)),
                         "a variant takes name and set",
                     )),
                 }
@@ -403,6 +403,19 @@ impl RawScenario {
     }
 }
 
+/// A key as TOML writes it: bare when it can be, else quoted (`""`).
+pub fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    }
+}
+
 /// Whether a scenario or variant name is made of `[a-z0-9-_]`.
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -424,7 +437,8 @@ fn home_section(key: &str) -> Option<&'static str> {
 }
 
 fn unknown_top_level(entry: &Entry) -> Diagnostic {
-    let name = entry.key.as_str();
+    let shown = toml_key(&entry.key);
+    let name = shown.as_str();
     let help = if let Some(section) = home_section(name) {
         format!("`{name}` belongs in the [{section}] section")
     } else if let Some(c) = closest(name, TOP_LEVEL) {
@@ -441,6 +455,8 @@ fn unknown_top_level(entry: &Entry) -> Diagnostic {
 }
 
 fn unknown_key(section: &str, key: &str, loc: &Loc) -> Diagnostic {
+    let shown = toml_key(key);
+    let key = shown.as_str();
     let known = keys_of_section(section);
     let help = if let Some(c) = closest(key, known.iter().copied()) {
         format!("did you mean `{c}`?")
@@ -500,6 +516,11 @@ mod tests {
             .starts_with("did you mean [build]?"));
         let e = parse("target_gw = 3\n").unwrap_err();
         assert!(e[0].help.as_deref().unwrap().contains("[plan]"));
+        let e = parse("\"\" = 5\n[plan]\n\"a b\" = 1\n").unwrap_err();
+        assert_eq!(
+            (e[0].key.as_str(), e[1].key.as_str()),
+            ("\"\"", "plan.\"a b\"")
+        );
         let e = parse("[plan]\ntarget = 1\n[cost]\nfoo = 2\n").unwrap_err();
         assert_eq!(e.len(), 2, "reports every problem");
     }

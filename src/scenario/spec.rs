@@ -514,8 +514,12 @@ fn unknown_param(family: Family, param: &str, loc: &Loc, key: &str) -> Diagnosti
     help.push_str(&format!("{} takes {}", family.name(), keys.join(", ")));
     Diagnostic::new(
         loc,
-        format!("{key}.{param}"),
-        format!("unknown key `{param}` for a {} distribution", family.name()),
+        format!("{key}.{}", super::raw::toml_key(param)),
+        format!(
+            "unknown key `{}` for a {} distribution",
+            super::raw::toml_key(param),
+            family.name()
+        ),
         help,
     )
 }
