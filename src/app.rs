@@ -116,6 +116,20 @@ fn watch_for_ctrl_c() -> &'static AtomicBool {
     &INTERRUPTED
 }
 
+/// Prints a line to stdout. When stdout is a pipe that was closed
+/// (`capsim check s.toml | head -1`) there is no one left to read: stop
+/// quietly instead of panicking in `println!`.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("warning: cannot write to standard output: {e}");
+    }
+}
+
 fn parse_overrides(set: &[String]) -> Result<Vec<Override>, AppError> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -267,10 +281,10 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
     };
     let (dir, files) = output::write_run(&mut report, &extra)?;
     if !args.quiet {
-        println!(
+        say(&format!(
             "{}\n",
             terminal::run_summary(scenario, &results, &dir.display().to_string(), &files)
-        );
+        ));
     }
     Ok(())
 }
@@ -293,7 +307,7 @@ fn check_command(args: &CheckArgs) -> Result<(), AppError> {
                 for w in &s.warnings {
                     eprintln!("warning: {w}");
                 }
-                println!("{}\n", terminal::check_listing(&s));
+                say(&format!("{}\n", terminal::check_listing(&s)));
             }
             Err(e) => errors.push(AppError::Scenario(e)),
         }
@@ -340,11 +354,11 @@ fn new_command(args: &NewArgs) -> Result<(), AppError> {
             source,
         })
     })?;
-    println!(
+    say(&format!(
         "wrote {}\nnext: edit it, then `capsim check {}` and `capsim run {}`",
         path.display(),
         path.display(),
         path.display()
-    );
+    ));
     Ok(())
 }

@@ -373,3 +373,33 @@ fn too_few_paths_for_p5_and_p95_give_a_warning() {
         .success()
         .stderr(predicate::str::contains("warning").not());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    // `capsim check ... | head -c 1`: 200 listings overflow the pipe's
+    // buffer, so capsim is still writing when `head` exits and is certain
+    // to meet a closed pipe. That is not a bug in capsim: no panic, exit 0.
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(tmp.path().join("s.toml"), WIDE).unwrap_or_else(|e| panic!("{e}"));
+    let files = vec!["s.toml"; 200].join(" ");
+    let bin = cargo_bin!("capsim").display().to_string();
+    let script = format!(
+        "{{ '{bin}' check {files}; echo $? > code.txt; }} 2> err.txt | head -c 1 > /dev/null"
+    );
+    let status = Command::new("sh")
+        .current_dir(tmp.path())
+        .args(["-c", &script])
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run sh: {e}"));
+    assert!(status.success());
+    let read = |f: &str| {
+        std::fs::read_to_string(tmp.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+    };
+    let stderr = read("err.txt");
+    assert!(
+        !stderr.contains("internal error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    assert_eq!(read("code.txt").trim(), "0", "stderr: {stderr}");
+}
