@@ -1,19 +1,17 @@
 //! Beta distribution scaled to [min, max]; PERT is a beta with shapes set
 //! from (min, mode, max, λ).
 //!
-//! The quantile inverts the regularised incomplete beta. To keep that fast
-//! on the hot path, construction tabulates exact quantiles at `KNOTS` + 1
-//! evenly spaced probabilities; a draw then starts Newton's method from a
-//! linear interpolation inside the bracketing knots, which are always a
-//! valid bracket, so the result is exact to about 1e-15 and usually takes
-//! two or three steps. Shapes 1 on either side have closed forms.
+//! The quantile inverts the regularised incomplete beta. Shapes 1 on either
+//! side have closed forms; otherwise a verified interpolation table
+//! ([`QuantileTable`]) gives the quantile within 1e-12 of the width, using
+//! exact inversion near the ends where interpolation would not be that
+//! accurate.
 
 use std::sync::Arc;
 
-use super::special::{beta_inc_inv_bracketed, ln_beta};
+use super::beta_table::QuantileTable;
+use super::special::ln_beta;
 use super::{finite, DistError};
-
-const KNOTS: usize = 64;
 
 /// Beta(alpha, beta) on [min, max].
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +24,8 @@ pub struct ScaledBeta {
     pub min: f64,
     /// Upper end.
     pub max: f64,
-    ln_b: f64,
-    /// Exact quantiles of the unscaled beta at k / KNOTS (empty when a
-    /// closed form applies).
-    knots: Arc<[f64]>,
+    /// Interpolation table (absent when a closed form applies).
+    table: Option<Arc<QuantileTable>>,
 }
 
 impl ScaledBeta {
@@ -55,24 +51,14 @@ impl ScaledBeta {
             ));
         }
         let ln_b = ln_beta(alpha, beta);
-        let mut d = ScaledBeta {
+        let table = (alpha != 1.0 && beta != 1.0).then(|| QuantileTable::shared(alpha, beta, ln_b));
+        Ok(ScaledBeta {
             alpha,
             beta,
             min,
             max,
-            ln_b,
-            knots: Arc::from(Vec::new()),
-        };
-        if alpha != 1.0 && beta != 1.0 {
-            let mut knots = vec![0.0; KNOTS + 1];
-            knots[KNOTS] = 1.0;
-            for (k, slot) in knots.iter_mut().enumerate().take(KNOTS).skip(1) {
-                let p = k as f64 / KNOTS as f64;
-                *slot = beta_inc_inv_bracketed(alpha, beta, ln_b, p, 0.0, 1.0, 0.5);
-            }
-            d.knots = Arc::from(knots);
-        }
-        Ok(d)
+            table,
+        })
     }
 
     /// PERT on [min, max] with the given mode and λ (4 by default).
@@ -129,11 +115,10 @@ impl ScaledBeta {
         if b == 1.0 {
             return libm::pow(u, 1.0 / a);
         }
-        let pos = u * KNOTS as f64;
-        let k = (pos as usize).min(KNOTS - 1);
-        let (lo, hi) = (self.knots[k], self.knots[k + 1]);
-        let guess = lo + (pos - k as f64) * (hi - lo);
-        beta_inc_inv_bracketed(a, b, self.ln_b, u, lo, hi, guess)
+        match &self.table {
+            Some(table) => table.quantile(u),
+            None => u,
+        }
     }
 
     /// Value at cumulative probability `u`.
@@ -146,6 +131,7 @@ impl ScaledBeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dist::beta_table::TOLERANCE;
     use crate::dist::testing::assert_sample_matches;
     use statrs::distribution::{Beta, ContinuousCDF};
 
@@ -167,9 +153,13 @@ mod tests {
                 1e-9, 1e-4, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.9999,
             ] {
                 let x = d.quantile(p);
-                // Check through the CDF, which is what "exact" means here.
+                // Check through the CDF: x is within the table's tolerance
+                // of the exact quantile, so F(x) is within pdf(x) times it.
+                use statrs::distribution::Continuous;
+                let allowed =
+                    1e-11 * p.max(0.01) + r.pdf(x) * 2.0 * crate::dist::beta_table::TOLERANCE;
                 assert!(
-                    (r.cdf(x) - p).abs() < 1e-11 * p.max(0.01),
+                    (r.cdf(x) - p).abs() < allowed,
                     "a={a} b={b} p={p} x={x} cdf={}",
                     r.cdf(x)
                 );
@@ -194,7 +184,7 @@ mod tests {
             (0.5, 0.363_853_277_660_869_7),
             (0.95, 0.673_833_800_212_594_8),
         ] {
-            assert!((d.quantile(p) - exact).abs() < 1e-15, "p={p}");
+            assert!((d.quantile(p) - exact).abs() <= 0.9 * TOLERANCE, "p={p}");
         }
         let b25 = ScaledBeta::new(2.0, 5.0, 0.0, 1.0).unwrap();
         for (p, exact) in [
@@ -202,7 +192,7 @@ mod tests {
             (0.5, 0.264_449_983_295_659_96),
             (0.95, 0.581_803_409_252_025_9),
         ] {
-            assert!((b25.quantile(p) - exact).abs() < 1e-15, "p={p}");
+            assert!((b25.quantile(p) - exact).abs() <= TOLERANCE, "p={p}");
         }
         let far = ScaledBeta::new(0.2, 3.0, 0.0, 1.0).unwrap();
         assert!(

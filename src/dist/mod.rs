@@ -8,6 +8,7 @@
 //! onto the truncated range of the CDF, it never clamps.
 
 mod beta;
+pub mod beta_table;
 mod discrete;
 pub mod lognormal;
 mod normal;

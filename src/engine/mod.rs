@@ -20,10 +20,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::model::{
-    run_path, KeepSeries, ModelShape, Scratch, SeriesSink, N_BAND_SERIES, N_METRICS, N_SERIES,
+    self, run_path_with_demand, KeepSeries, ModelShape, Scratch, SeriesSink, LANES, N_BAND_SERIES,
+    N_METRICS, N_SERIES,
 };
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, Scenario, N_INPUTS};
+use crate::stats::bands::MAX_PATHS_PER_FLUSH;
 use crate::stats::quantile::Neumaier;
 use crate::stats::{analyze, BandSketches, Bands, PathStatistics};
 
@@ -100,10 +102,22 @@ pub struct RunResults {
     pub seconds: f64,
 }
 
+/// What every worker reads.
+struct Context<'a> {
+    sampler: &'a Sampler,
+    shape: ModelShape,
+    months: usize,
+    n_inputs: usize,
+    width: usize,
+    /// Paths whose full series are kept (the first ones).
+    keep: usize,
+}
+
 /// Per-worker buffers, reused across the paths of a chunk.
 struct Worker {
-    x: [f64; N_INPUTS],
-    shocks: Vec<f64>,
+    x: [[f64; N_INPUTS]; LANES],
+    shocks: [Vec<f64>; LANES],
+    demand: [Vec<f64>; LANES],
     scratch: Scratch,
     batch: Vec<f64>,
 }
@@ -111,30 +125,129 @@ struct Worker {
 impl Worker {
     fn new(months: usize) -> Self {
         Worker {
-            x: [0.0; N_INPUTS],
-            shocks: vec![0.0; months],
+            x: [[0.0; N_INPUTS]; LANES],
+            shocks: std::array::from_fn(|_| vec![0.0; months]),
+            demand: std::array::from_fn(|_| vec![0.0; months]),
             scratch: Scratch::new(months),
             batch: vec![0.0; N_BAND_SERIES * months * BATCH],
         }
     }
+
+    /// Simulates one chunk of paths starting at `first`, writing their rows
+    /// in place and their series into `sketches`.
+    fn chunk(
+        &mut self,
+        ctx: &Context<'_>,
+        first: usize,
+        rows: &mut [f64],
+        sketches: &mut BandSketches<u16>,
+    ) -> ChunkPartial {
+        let count = rows.len() / ctx.width;
+        let mut partial = ChunkPartial {
+            sums: vec![0.0; N_BAND_SERIES * ctx.months],
+            trajectories: Vec::new(),
+        };
+        for start in (0..count).step_by(BATCH) {
+            let len = BATCH.min(count - start);
+            for group in (0..len).step_by(LANES) {
+                let lanes = LANES.min(len - group);
+                let rows =
+                    &mut rows[(start + group) * ctx.width..(start + group + lanes) * ctx.width];
+                self.group(ctx, first + start + group, group, rows, &mut partial);
+            }
+            sketches.add_batch(&self.batch, len, &mut partial.sums);
+        }
+        partial
+    }
+
+    /// Simulates up to [`LANES`] consecutive paths: draws, demand for all
+    /// lanes together, then the rest of each path.
+    fn group(
+        &mut self,
+        ctx: &Context<'_>,
+        first: usize,
+        slot: usize,
+        rows: &mut [f64],
+        partial: &mut ChunkPartial,
+    ) {
+        let lanes = rows.len() / ctx.width;
+        let shock_months = ctx.months.saturating_sub(1);
+        for (l, row) in rows.chunks_mut(ctx.width).enumerate() {
+            let path = (first + l) as u64;
+            ctx.sampler
+                .draw(path, &mut self.x[l], &mut row[..ctx.n_inputs]);
+            if self.x[l][InputId::Volatility as usize] > 0.0 {
+                ctx.sampler
+                    .shocks(path, &mut self.shocks[l][..shock_months]);
+            }
+        }
+        if lanes == LANES {
+            let [d0, d1, d2, d3] = &mut self.demand;
+            let x = &self.x;
+            let z = &self.shocks;
+            model::demand::<LANES>(
+                [&x[0], &x[1], &x[2], &x[3]],
+                &ctx.shape,
+                [&z[0], &z[1], &z[2], &z[3]],
+                [d0, d1, d2, d3],
+            );
+        } else {
+            for l in 0..lanes {
+                model::demand::<1>(
+                    [&self.x[l]],
+                    &ctx.shape,
+                    [&self.shocks[l]],
+                    [&mut self.demand[l]],
+                );
+            }
+        }
+        for (l, row) in rows.chunks_mut(ctx.width).enumerate() {
+            let mut sink = BatchSink::new(&mut self.batch, ctx.months, slot + l);
+            let (x, demand) = (&self.x[l], &self.demand[l]);
+            let metrics = if first + l < ctx.keep {
+                let mut kept = KeepSeries(Vec::with_capacity(ctx.months));
+                let m = run_path_with_demand(
+                    x,
+                    &ctx.shape,
+                    demand,
+                    &mut self.scratch,
+                    &mut Tee(&mut sink, &mut kept),
+                );
+                partial.trajectories.push(kept.0);
+                m
+            } else {
+                run_path_with_demand(x, &ctx.shape, demand, &mut self.scratch, &mut sink)
+            };
+            row[ctx.n_inputs..].copy_from_slice(&metrics);
+        }
+    }
 }
 
-/// Writes one path's series into a batch buffer laid out
-/// `[series][month][path in batch]`.
+/// Writes one path's series into its slot of a batch buffer laid out
+/// path-major, `[path in batch][series][month]` (so a path's writes are
+/// sequential), adding total spend as a seventh series.
 struct BatchSink<'a> {
-    batch: &'a mut [f64],
-    months: usize,
-    slot: usize,
+    series: [&'a mut [f64]; N_BAND_SERIES],
+}
+
+impl<'a> BatchSink<'a> {
+    fn new(batch: &'a mut [f64], months: usize, slot: usize) -> Self {
+        let width = N_BAND_SERIES * months;
+        let mut rows = batch[slot * width..(slot + 1) * width].chunks_exact_mut(months);
+        BatchSink {
+            series: std::array::from_fn(|_| rows.next().unwrap_or_default()),
+        }
+    }
 }
 
 impl SeriesSink for BatchSink<'_> {
     #[inline]
     fn month(&mut self, m: usize, values: &[f64; N_SERIES]) {
-        for (s, &v) in values.iter().enumerate() {
-            self.batch[(s * self.months + m) * BATCH + self.slot] = v;
+        for (series, &v) in self.series.iter_mut().zip(values) {
+            series[m] = v;
         }
         // Total spend, banded for the fan chart.
-        self.batch[(N_SERIES * self.months + m) * BATCH + self.slot] = values[1] + values[2];
+        self.series[N_SERIES][m] = values[1] + values[2];
     }
 }
 
@@ -146,6 +259,24 @@ impl<A: SeriesSink, B: SeriesSink> SeriesSink for Tee<'_, A, B> {
     fn month(&mut self, m: usize, values: &[f64; N_SERIES]) {
         self.0.month(m, values);
         self.1.month(m, values);
+    }
+}
+
+/// A worker's band sketches with narrow counters, and the paths they hold.
+struct HotBands {
+    sketches: BandSketches<u16>,
+    paths: usize,
+}
+
+impl HotBands {
+    /// Moves the counts into the shared sketches (before a `u16` could
+    /// overflow, and at the end).
+    fn flush_into(&mut self, master: &Mutex<BandSketches>) {
+        master
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .absorb(&mut self.sketches);
+        self.paths = 0;
     }
 }
 
@@ -225,11 +356,19 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     let paths = scenario.paths as usize;
     let keep = scenario.output.trajectories.min(paths);
     let threads = rayon::current_num_threads();
-    let workers: Vec<Mutex<Option<BandSketches>>> =
-        (0..threads).map(|_| Mutex::new(None)).collect();
+    let workers: Vec<Mutex<Option<HotBands>>> = (0..threads).map(|_| Mutex::new(None)).collect();
+    let master = Mutex::new(BandSketches::new(months));
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
 
     let mut rows = vec![0.0; paths * width];
+    let ctx = Context {
+        sampler: &sampler,
+        shape,
+        months,
+        n_inputs,
+        width,
+        keep,
+    };
     let partials: Vec<ChunkPartial> = rows
         .par_chunks_mut(CHUNK_PATHS * width)
         .enumerate()
@@ -239,56 +378,20 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
                 if cancelled() {
                     return ChunkPartial::default();
                 }
-                let first = chunk * CHUNK_PATHS;
-                let count = rows.len() / width;
                 let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                let sketches = guard.get_or_insert_with(|| BandSketches::new(months));
-                let mut partial = ChunkPartial {
-                    sums: vec![0.0; N_BAND_SERIES * months],
-                    trajectories: Vec::new(),
-                };
-                for batch_start in (0..count).step_by(BATCH) {
-                    let batch_len = BATCH.min(count - batch_start);
-                    for j in 0..batch_len {
-                        let path = first + batch_start + j;
-                        let row =
-                            &mut rows[(batch_start + j) * width..(batch_start + j + 1) * width];
-                        sampler.draw(path as u64, &mut w.x, &mut row[..n_inputs]);
-                        if w.x[InputId::Volatility as usize] > 0.0 {
-                            sampler.shocks(path as u64, &mut w.shocks[..months.saturating_sub(1)]);
-                        }
-                        let mut sink = BatchSink {
-                            batch: &mut w.batch,
-                            months,
-                            slot: j,
-                        };
-                        let metrics = if path < keep {
-                            let mut kept = KeepSeries(Vec::with_capacity(months));
-                            let m = run_path(
-                                &w.x,
-                                &shape,
-                                &w.shocks,
-                                &mut w.scratch,
-                                &mut Tee(&mut sink, &mut kept),
-                            );
-                            partial.trajectories.push(kept.0);
-                            m
-                        } else {
-                            run_path(&w.x, &shape, &w.shocks, &mut w.scratch, &mut sink)
-                        };
-                        row[n_inputs..].copy_from_slice(&metrics);
-                    }
-                    sketches.add_batch(&w.batch, BATCH, batch_len);
-                    for (i, sum) in partial.sums.iter_mut().enumerate() {
-                        *sum += w.batch[i * BATCH..i * BATCH + batch_len]
-                            .iter()
-                            .sum::<f64>();
-                    }
+                let hot = guard.get_or_insert_with(|| HotBands {
+                    sketches: BandSketches::new(months),
+                    paths: 0,
+                });
+                let partial = w.chunk(&ctx, chunk * CHUNK_PATHS, rows, &mut hot.sketches);
+                hot.paths += rows.len() / width;
+                if hot.paths + CHUNK_PATHS > MAX_PATHS_PER_FLUSH {
+                    hot.flush_into(&master);
                 }
                 drop(guard);
                 if let Some(progress) = options.progress {
-                    progress(count as u64);
+                    progress((rows.len() / width) as u64);
                 }
                 partial
             },
@@ -299,12 +402,12 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     }
     drop(sampler);
 
-    let mut merged = BandSketches::new(months);
     for w in workers {
-        if let Some(s) = w.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            merged.merge(&s);
+        if let Some(mut hot) = w.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            hot.flush_into(&master);
         }
     }
+    let merged = master.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut totals = vec![Neumaier::default(); N_BAND_SERIES * months];
     let mut trajectories = Vec::with_capacity(keep);
     for partial in partials {
@@ -404,6 +507,55 @@ mod tests {
             // Percentiles of a sum lie between the sum of lower and upper extremes.
             assert!(spend.percentiles[3] >= capex.percentiles[0] + opex.percentiles[0]);
             assert!(spend.percentiles[3] <= capex.percentiles[6] + opex.percentiles[6]);
+        }
+    }
+
+    #[test]
+    fn bands_agree_with_exact_percentiles_of_every_path() {
+        use crate::model::BAND_SERIES;
+        use crate::stats::quantile::{percentile_sorted, PERCENTILES};
+        use crate::stats::sketch::RELATIVE_ERROR;
+        let text =
+            REALISTIC.replace("paths = 9000", "paths = 3000") + "[output]\ntrajectories = 3000\n";
+        let s = scenario(&text);
+        let sim = thread_pool(2)
+            .unwrap()
+            .install(|| simulate(&s, &RunOptions::default()))
+            .unwrap();
+        assert_eq!(sim.trajectories.len(), 3000);
+        for series in BAND_SERIES {
+            for m in (0..s.months).step_by(7) {
+                let value = |t: &[f64; N_SERIES]| match series {
+                    Series::SpendCumUsd => t[1] + t[2],
+                    _ => t[series as usize],
+                };
+                let mut exact: Vec<f64> = sim
+                    .trajectories
+                    .iter()
+                    .map(|path| value(&path[m]))
+                    .collect();
+                exact.sort_by(f64::total_cmp);
+                let band = sim.bands.get(series, m);
+                let mean = exact.iter().sum::<f64>() / exact.len() as f64;
+                assert!(
+                    (band.mean - mean).abs() <= 1e-12 * mean.abs().max(1.0),
+                    "{} month {m}: mean",
+                    series.name()
+                );
+                for (&p, &got) in PERCENTILES.iter().zip(&band.percentiles) {
+                    let want = percentile_sorted(&exact, p);
+                    let (lo, _) = crate::stats::quantile::position(exact.len() as u64, p);
+                    let scale = exact[lo as usize]
+                        .abs()
+                        .max(exact[(lo as usize + 1).min(exact.len() - 1)].abs());
+                    assert!(
+                        (got - want).abs() <= RELATIVE_ERROR * scale,
+                        "{} month {m} P{}: sketch {got} vs exact {want}",
+                        series.name(),
+                        p * 100.0
+                    );
+                }
+            }
         }
     }
 

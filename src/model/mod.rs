@@ -211,6 +211,8 @@ pub struct Scratch {
     started: Vec<f64>,
     /// n(m) + q(m): GW of hardware bought in month m (new and refreshed).
     hardware: Vec<f64>,
+    /// Rd(m), for [`run_path`].
+    demand: Vec<f64>,
 }
 
 impl Scratch {
@@ -219,6 +221,7 @@ impl Scratch {
         Scratch {
             started: vec![0.0; months],
             hardware: vec![0.0; months],
+            demand: vec![0.0; months],
         }
     }
 }
@@ -235,7 +238,70 @@ fn whole_months(x: f64, months: usize) -> usize {
     }
 }
 
-/// Runs one path of the model.
+/// Paths whose demand recurrence the engine computes together. Demand is
+/// the model's one serial month-to-month chain (with a cap, each month's
+/// growth depends on last month's demand through a division, a log and an
+/// exp); interleaving independent paths lets the processor overlap their
+/// chains. Every lane does exactly the operations of a single path, so the
+/// numbers do not depend on how paths are grouped.
+pub const LANES: usize = 4;
+
+/// Demand run-rate Rd(m), m = 0 … M−1, of `L` paths at once (SPEC §4,
+/// revenue): Rd(0) = initial run-rate and
+/// Rd(m+1) = Rd(m)·(1+g(m))^(1/12)·exp(σ/√12·Z(m) − σ²/24), with
+/// g(m) = growth·0.5^(m/(12·half-life)), times max(0, 1 − Rd(m)/cap) when
+/// capped. `shocks[l]` holds path l's Z(m) (read only when its σ > 0);
+/// `out[l]` receives its Rd(m).
+pub fn demand<const L: usize>(
+    x: [&[f64; N_INPUTS]; L],
+    shape: &ModelShape,
+    shocks: [&[f64]; L],
+    out: [&mut [f64]; L],
+) {
+    let v = |id: InputId| x.map(|xi| xi[id as usize]);
+    let growth0 = v(InputId::Growth);
+    let cap = v(InputId::CapUsd);
+    let sigma = v(InputId::Volatility);
+    let half_life = v(InputId::GrowthHalfLifeYears);
+    let decay_step: [f64; L] = std::array::from_fn(|l| {
+        if shape.has_half_life {
+            libm::pow(0.5, 1.0 / (12.0 * half_life[l]))
+        } else {
+            1.0
+        }
+    });
+    let shock_scale = sigma.map(|s| s / 12f64.sqrt());
+    let drift = sigma.map(|s| -s * s / 24.0);
+    let constant_log_step: [f64; L] =
+        std::array::from_fn(|l| libm::log1p(growth0[l]) / 12.0 + drift[l]);
+    let growth_varies = shape.has_half_life || shape.has_cap;
+    let mut rd = v(InputId::InitialRunRateUsd);
+    let mut growth_decay = [1.0; L];
+    for m in 0..shape.months {
+        for l in 0..L {
+            out[l][m] = rd[l];
+            if m + 1 == shape.months {
+                continue;
+            }
+            // One exp per month: growth and shock combined in log space.
+            let mut log_step = constant_log_step[l];
+            if growth_varies {
+                let mut g = growth0[l] * growth_decay[l];
+                if shape.has_cap {
+                    g *= (1.0 - rd[l] / cap[l]).max(0.0);
+                }
+                log_step = libm::log1p(g) / 12.0 + drift[l];
+                growth_decay[l] *= decay_step[l];
+            }
+            if sigma[l] > 0.0 {
+                log_step += shock_scale[l] * shocks[l][m];
+            }
+            rd[l] *= libm::exp(log_step);
+        }
+    }
+}
+
+/// Runs one path of the model (computing its demand first).
 ///
 /// `x` holds the path's input values indexed by [`InputId`]; `shocks` holds
 /// the M−1 standard normal demand shocks Z(m) (read only when volatility is
@@ -244,6 +310,22 @@ pub fn run_path<S: SeriesSink>(
     x: &[f64; N_INPUTS],
     shape: &ModelShape,
     shocks: &[f64],
+    scratch: &mut Scratch,
+    sink: &mut S,
+) -> PathMetrics {
+    let mut rd = std::mem::take(&mut scratch.demand);
+    demand::<1>([x], shape, [shocks], [&mut rd]);
+    let metrics = run_path_with_demand(x, shape, &rd, scratch, sink);
+    scratch.demand = rd;
+    metrics
+}
+
+/// Runs one path of the model given its demand run-rate Rd(m) from
+/// [`demand`]: build-out, costs, served revenue, cash and metrics.
+pub fn run_path_with_demand<S: SeriesSink>(
+    x: &[f64; N_INPUTS],
+    shape: &ModelShape,
+    demand: &[f64],
     scratch: &mut Scratch,
     sink: &mut S,
 ) -> PathMetrics {
@@ -269,30 +351,13 @@ pub fn run_path<S: SeriesSink>(
         v(InputId::Utilization) * HOURS_PER_MONTH * 1000.0 * v(InputId::PowerPriceUsdPerMwh);
     let fixed_per_gw_month = v(InputId::FixedOpexPerGwYearUsd) / 12.0;
 
-    // Revenue.
-    let mut demand = v(InputId::InitialRunRateUsd);
-    let growth0 = v(InputId::Growth);
-    let decay_step = if shape.has_half_life {
-        libm::pow(0.5, 1.0 / (12.0 * v(InputId::GrowthHalfLifeYears)))
-    } else {
-        1.0
-    };
-    let cap = v(InputId::CapUsd);
+    // Revenue and finance.
     let per_gw_year = v(InputId::PerGwYearUsd);
-    let sigma = v(InputId::Volatility);
-    let shock_scale = sigma / 12f64.sqrt();
-    let drift = -sigma * sigma / 24.0;
-    let growth_varies = shape.has_half_life || shape.has_cap;
-    let constant_log_step = libm::log1p(growth0) / 12.0 + drift;
     let margin = v(InputId::Margin);
-
-    // Finance.
     let discount_step = libm::pow(1.0 + v(InputId::DiscountRate), -1.0 / 12.0);
     let mut discount = 1.0;
     let mut cash = v(InputId::InitialCashUsd);
 
-    let mut shocks = shocks.iter().copied();
-    let mut growth_decay = 1.0;
     let mut started_total = 0.0;
     let mut added = 0.0;
     let (mut capex_cum, mut opex_cum, mut revenue_cum, mut npv) = (0.0, 0.0, 0.0, 0.0);
@@ -303,7 +368,7 @@ pub fn run_path<S: SeriesSink>(
     let mut min_cash = f64::INFINITY;
     let mut breakeven: Option<usize> = None;
 
-    for m in 0..months {
+    for (m, &rd) in demand.iter().enumerate().take(months) {
         // s(m): construction started this month.
         let started = if m < delay {
             0.0
@@ -337,10 +402,11 @@ pub fn run_path<S: SeriesSink>(
         let capex = started * cost_per_gw * (1.0 - hardware_share)
             + (online + refreshed) * cost_per_gw * hardware_share;
         let opex = capacity * energy_per_gw_month + capacity * fixed_per_gw_month;
+        // Rs(m) = min(Rd(m), per_gw_year · C(m)).
         served = if shape.has_capacity_limit {
-            demand.min(per_gw_year * capacity)
+            rd.min(per_gw_year * capacity)
         } else {
-            demand
+            rd
         };
         let revenue = served / 12.0;
         let net = margin * revenue - capex - opex;
@@ -366,23 +432,6 @@ pub fn run_path<S: SeriesSink>(
             m,
             &[capacity, capex_cum, opex_cum, served, revenue_cum, cash],
         );
-
-        // Rd(m+1) from Rd(m).
-        if m + 1 < months {
-            let mut log_step = constant_log_step;
-            if growth_varies {
-                let mut g = growth0 * growth_decay;
-                if shape.has_cap {
-                    g *= (1.0 - demand / cap).max(0.0);
-                }
-                log_step = libm::log1p(g) / 12.0 + drift;
-                growth_decay *= decay_step;
-            }
-            if sigma > 0.0 {
-                log_step += shock_scale * shocks.next().unwrap_or(0.0);
-            }
-            demand *= libm::exp(log_step);
-        }
         cost_per_gw *= cost_step;
     }
 

@@ -1,18 +1,23 @@
-//! Monthly percentile bands of the banded series (`BAND_SERIES`), accumulated in bounded
-//! memory: one [`Sketch`] per (series, month), merged across workers.
+//! Monthly percentile bands of the banded series (`BAND_SERIES`),
+//! accumulated in bounded memory: one [`Sketch`] per (series, month). Each
+//! worker counts in `u16` and flushes into one shared `u32` set.
 
 use super::quantile::PERCENTILES;
-use super::sketch::Sketch;
+use super::sketch::{Counter, Sketch};
 use crate::model::{Series, N_BAND_SERIES};
+
+/// Most paths a `u16` set may take between flushes: one value per path
+/// lands in each sketch, so no counter can pass this.
+pub const MAX_PATHS_PER_FLUSH: usize = u16::MAX as usize;
 
 /// Sketches for every (series, month), indexed `series * months + month`.
 #[derive(Debug, Clone)]
-pub struct BandSketches {
+pub struct BandSketches<C: Counter = u32> {
     months: usize,
-    sketches: Vec<Sketch>,
+    sketches: Vec<Sketch<C>>,
 }
 
-impl BandSketches {
+impl<C: Counter> BandSketches<C> {
     /// Empty sketches for a horizon.
     pub fn new(months: usize) -> Self {
         BandSketches {
@@ -21,24 +26,39 @@ impl BandSketches {
         }
     }
 
-    /// Adds a batch laid out `[series][month][path]`: the `n` values of
-    /// (series s, month m) start at `(s * months + m) * stride`.
-    pub fn add_batch(&mut self, batch: &[f64], stride: usize, n: usize) {
-        for (i, sketch) in self.sketches.iter_mut().enumerate() {
-            sketch.add_all(&batch[i * stride..i * stride + n]);
-        }
-    }
-
-    /// Merges another worker's sketches (exact, order-independent).
-    pub fn merge(&mut self, other: &BandSketches) {
-        for (a, b) in self.sketches.iter_mut().zip(&other.sketches) {
-            a.merge(b);
+    /// Adds a batch of `paths` paths laid out path-major,
+    /// `[path][series][month]` (each path's values contiguous, as the model
+    /// writes them), and adds each (series, month)'s batch sum to `sums`
+    /// (in path order, so the sums do not depend on the thread count).
+    pub fn add_batch(&mut self, batch: &[f64], paths: usize, sums: &mut [f64]) {
+        const MAX: usize = 256;
+        let width = self.sketches.len();
+        let mut column = [0.0f64; MAX];
+        for start in (0..paths).step_by(MAX) {
+            let n = MAX.min(paths - start);
+            let rows = &batch[start * width..(start + n) * width];
+            for (i, (sketch, sum)) in self.sketches.iter_mut().zip(sums.iter_mut()).enumerate() {
+                for (slot, &x) in column[..n].iter_mut().zip(rows[i..].iter().step_by(width)) {
+                    *slot = x;
+                }
+                *sum += sketch.add_all(&column[..n]);
+            }
         }
     }
 
     /// Bytes held by the sketches.
     pub fn heap_bytes(&self) -> usize {
         self.sketches.iter().map(Sketch::heap_bytes).sum()
+    }
+}
+
+impl BandSketches<u32> {
+    /// Adds a worker's sketches (exact, order-independent) and clears them
+    /// for reuse.
+    pub fn absorb<D: Counter>(&mut self, other: &mut BandSketches<D>) {
+        for (a, b) in self.sketches.iter_mut().zip(other.sketches.iter_mut()) {
+            a.absorb(b);
+        }
     }
 }
 

@@ -4,86 +4,152 @@
 //! Values are counted in logarithmic buckets taken straight from the bits
 //! of the double: a bucket holds every value sharing the sign, the exponent
 //! and the top [`MANTISSA_BITS`] mantissa bits, i.e. a range [lo, hi) with
-//! hi/lo ≤ 1 + 2⁻⁹. Reporting a bucket by its midpoint is then within
-//! [`RELATIVE_ERROR`] (2⁻¹⁰ ≈ 0.098%) of every value in it, so each order
+//! hi/lo ≤ 1 + 2⁻⁸. Reporting a bucket by its midpoint is then within
+//! [`RELATIVE_ERROR`] (2⁻⁹ ≈ 0.195%) of every value in it, so each order
 //! statistic — and any interpolation between two of the same sign — is
-//! within 0.098% of the exact one. Zero (and subnormals) are counted
-//! exactly. Representatives are clamped into the observed [min, max], so a
-//! band whose values are all equal is exact.
+//! within 0.195% of the exact one (SPEC §5 allows 0.5%). Zero (and
+//! subnormals) are counted exactly; ties at the smallest and largest value
+//! are counted exactly too (every path still at its initial capacity, or
+//! at the target), and other representatives stay inside the observed
+//! range, so a band whose values are all equal is exact.
 //!
 //! Counts are integers, so merging is exact and order-independent: bands
-//! come out byte-identical whatever the thread count.
+//! come out byte-identical whatever the thread count. Workers count in
+//! `u16` (half the memory, so the counters of all 840 monthly sketches stay
+//! in cache) and flush into `u32` sketches before any counter can overflow.
 
 /// Mantissa bits kept in a bucket key.
-pub const MANTISSA_BITS: u32 = 9;
+pub const MANTISSA_BITS: u32 = 8;
 const SHIFT: u32 = 52 - MANTISSA_BITS;
 /// Largest relative error of a reported order statistic: 2^-(bits+1).
 pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
 
-/// Dense counts over a contiguous range of bucket keys, grown on demand.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Store {
-    base: u32,
-    counts: Vec<u32>,
+/// A bucket counter: `u16` in workers, `u32` once merged.
+pub trait Counter: Copy + Default + PartialEq + std::fmt::Debug + Into<u64> {
+    /// Adds one (callers guarantee it cannot overflow).
+    fn bump(&mut self);
+    /// Adds a count taken from a narrower counter.
+    fn absorb(&mut self, other: u64);
 }
 
-impl Store {
+impl Counter for u16 {
     #[inline]
-    fn add(&mut self, key: u32) {
-        let i = key.wrapping_sub(self.base) as usize;
-        if let Some(c) = self.counts.get_mut(i) {
-            *c += 1;
-        } else {
-            self.grow(key, key + 1);
-            let i = (key - self.base) as usize;
-            self.counts[i] += 1;
+    fn bump(&mut self) {
+        *self += 1;
+    }
+    fn absorb(&mut self, other: u64) {
+        *self += other as u16;
+    }
+}
+
+impl Counter for u32 {
+    #[inline]
+    fn bump(&mut self) {
+        *self += 1;
+    }
+    fn absorb(&mut self, other: u64) {
+        *self += other as u32;
+    }
+}
+
+/// Dense counts over a contiguous range of bucket keys, grown on demand.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Store<C: Counter> {
+    base: u32,
+    counts: Vec<C>,
+}
+
+impl<C: Counter> Store<C> {
+    /// Makes sure keys [lo, hi) have counters.
+    #[inline]
+    fn cover(&mut self, lo: u32, hi: u32) {
+        if self.counts.is_empty() || lo < self.base || hi > self.base + self.counts.len() as u32 {
+            self.grow(lo, hi);
         }
     }
 
-    /// Extends the range to cover keys [lo, hi), with slack either side so
-    /// growing is rare.
+    /// Extends the range to cover keys [lo, hi), by at least half the
+    /// current size so that repeated growth costs linear time overall.
     fn grow(&mut self, lo: u32, hi: u32) {
-        const SLACK: u32 = 256;
+        const SLACK: u32 = 32;
         if self.counts.is_empty() {
             self.base = lo.saturating_sub(SLACK);
-            self.counts = vec![0; (hi + SLACK - self.base) as usize];
+            self.counts = vec![C::default(); (hi + SLACK - self.base) as usize];
             return;
         }
         let end = self.base + self.counts.len() as u32;
+        let extra = SLACK.max(self.counts.len() as u32 / 2);
         let new_base = if lo < self.base {
-            lo.saturating_sub(SLACK)
+            lo.saturating_sub(extra)
         } else {
             self.base
         };
-        let new_end = if hi > end { hi + SLACK } else { end };
-        let mut counts = vec![0; (new_end - new_base) as usize];
+        let new_end = if hi > end { hi + extra } else { end };
+        let mut counts = vec![C::default(); (new_end - new_base) as usize];
         let offset = (self.base - new_base) as usize;
         counts[offset..offset + self.counts.len()].copy_from_slice(&self.counts);
         self.base = new_base;
         self.counts = counts;
     }
 
-    fn merge(&mut self, other: &Store) {
-        if other.counts.is_empty() {
+    /// Counts every key of `keys` (all inside [lo, hi)).
+    #[inline]
+    fn add_keys(&mut self, lo: u32, hi: u32, keys: impl Iterator<Item = u32>) {
+        self.cover(lo, hi);
+        let base = self.base;
+        // A local slice keeps the pointer in a register: the compiler cannot
+        // tell that a counter store leaves the Vec's own fields alone.
+        let counts = &mut self.counts[..];
+        for key in keys {
+            counts[(key - base) as usize].bump();
+        }
+    }
+
+    /// Counts `n` values with one key.
+    fn add_many(&mut self, key: u32, n: u64) {
+        self.cover(key, key + 1);
+        self.counts[(key - self.base) as usize].absorb(n);
+    }
+
+    /// Counts one key, growing the range if needed.
+    #[inline]
+    fn add_one(&mut self, key: u32) {
+        self.cover(key, key + 1);
+        self.counts[(key - self.base) as usize].bump();
+    }
+
+    /// Adds another store's counts, and clears it (keeping its memory).
+    fn absorb<D: Counter>(&mut self, other: &mut Store<D>) {
+        let Some(first) = other.counts.iter().position(|c| (*c).into() > 0) else {
             return;
-        }
-        let (lo, hi) = (other.base, other.base + other.counts.len() as u32);
-        if self.counts.is_empty() || lo < self.base || hi > self.base + self.counts.len() as u32 {
-            self.grow(lo, hi);
-        }
-        let offset = (other.base - self.base) as usize;
-        for (a, b) in self.counts[offset..].iter_mut().zip(&other.counts) {
-            *a += b;
+        };
+        let last = other
+            .counts
+            .iter()
+            .rposition(|c| (*c).into() > 0)
+            .unwrap_or(first);
+        self.cover(other.base + first as u32, other.base + last as u32 + 1);
+        let offset = (other.base + first as u32 - self.base) as usize;
+        for (a, b) in self.counts[offset..]
+            .iter_mut()
+            .zip(&mut other.counts[first..=last])
+        {
+            a.absorb((*b).into());
+            *b = D::default();
         }
     }
 
     /// (key, count) of non-empty buckets, ascending keys.
-    fn buckets(&self) -> impl DoubleEndedIterator<Item = (u32, u32)> + '_ {
+    fn buckets(&self) -> impl DoubleEndedIterator<Item = (u32, u64)> + '_ {
         self.counts
             .iter()
             .enumerate()
-            .filter(|(_, &c)| c > 0)
-            .map(|(i, &c)| (self.base + i as u32, c))
+            .map(|(i, &c)| (self.base + i as u32, c.into()))
+            .filter(|&(_, c)| c > 0)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<C>() * self.counts.capacity()
     }
 }
 
@@ -103,67 +169,151 @@ fn midpoint(key: u32) -> f64 {
     }
 }
 
-/// The sketch of one stream of values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sketch {
-    positive: Store,
-    negative: Store,
+/// Smallest and largest value of a slice and its sum, with four
+/// independent accumulators (so the work vectorises and no comparison
+/// waits on another). A NaN anywhere makes the sum NaN.
+#[inline]
+pub fn range_and_sum(xs: &[f64]) -> (f64, f64, f64) {
+    let (mut lo, mut hi, mut sum) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4], [0.0; 4]);
+    let mut quads = xs.chunks_exact(4);
+    for q in &mut quads {
+        for k in 0..4 {
+            lo[k] = if q[k] < lo[k] { q[k] } else { lo[k] };
+            hi[k] = if q[k] > hi[k] { q[k] } else { hi[k] };
+            sum[k] += q[k];
+        }
+    }
+    let mut tail = 0.0;
+    for &x in quads.remainder() {
+        lo[0] = if x < lo[0] { x } else { lo[0] };
+        hi[0] = if x > hi[0] { x } else { hi[0] };
+        tail += x;
+    }
+    let min = |a: f64, b: f64| if b < a { b } else { a };
+    let max = |a: f64, b: f64| if b > a { b } else { a };
+    (
+        min(min(lo[0], lo[1]), min(lo[2], lo[3])),
+        max(max(hi[0], hi[1]), max(hi[2], hi[3])),
+        (sum[0] + sum[1]) + (sum[2] + sum[3]) + tail,
+    )
+}
+
+/// The smallest and largest values seen, with how many times each was seen
+/// exactly, so that ties at the extremes are reported exactly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Extremes {
+    min: f64,
+    at_min: u64,
+    max: f64,
+    at_max: u64,
+}
+
+impl Default for Extremes {
+    fn default() -> Self {
+        Extremes {
+            min: f64::INFINITY,
+            at_min: 0,
+            max: f64::NEG_INFINITY,
+            at_max: 0,
+        }
+    }
+}
+
+impl Extremes {
+    /// Takes in `n_lo` values equal to `lo` and `n_hi` equal to `hi`.
+    #[inline]
+    fn observe(&mut self, lo: f64, n_lo: u64, hi: f64, n_hi: u64) {
+        if lo < self.min {
+            (self.min, self.at_min) = (lo, n_lo);
+        } else if lo == self.min {
+            self.at_min += n_lo;
+        }
+        if hi > self.max {
+            (self.max, self.at_max) = (hi, n_hi);
+        } else if hi == self.max {
+            self.at_max += n_hi;
+        }
+    }
+}
+
+/// The sketch of one stream of values; `C` is the counter type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch<C: Counter = u32> {
+    positive: Store<C>,
+    negative: Store<C>,
     zeros: u64,
     count: u64,
-    min: f64,
-    max: f64,
+    extremes: Extremes,
 }
 
-impl Default for Sketch {
-    fn default() -> Self {
-        Sketch {
-            positive: Store::default(),
-            negative: Store::default(),
-            zeros: 0,
-            count: 0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-        }
-    }
-}
-
-impl Sketch {
+impl<C: Counter> Sketch<C> {
     /// Adds one finite value (NaN and ±∞ are ignored; the model never
     /// produces them for valid inputs).
-    #[inline]
     pub fn add(&mut self, x: f64) {
-        if !x.is_finite() {
-            return;
+        let _ = self.add_all(std::slice::from_ref(&x));
+    }
+
+    /// Adds every value of a slice and returns their sum (taken in a fixed
+    /// order, so it is the same on every run): one pass for the range and
+    /// sum, then a tight counting loop. Non-finite values are skipped.
+    pub fn add_all(&mut self, xs: &[f64]) -> f64 {
+        let (lo, hi, sum) = range_and_sum(xs);
+        if !sum.is_finite() && xs.iter().any(|x| !x.is_finite()) {
+            let finite: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+            return self.add_all(&finite);
         }
-        self.count += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
-        let magnitude = x.abs();
-        if magnitude < f64::MIN_POSITIVE {
-            self.zeros += 1;
-        } else if x > 0.0 {
-            self.positive.add(key_of(magnitude));
+        if xs.is_empty() {
+            return sum;
+        }
+        let n = xs.len() as u64;
+        self.count += n;
+        // Ties only matter when the slice reaches the extremes seen so far.
+        let ties = |edge: f64, reached: bool| {
+            if reached {
+                xs.iter().filter(|&&x| x == edge).count() as u64
+            } else {
+                0
+            }
+        };
+        let (n_lo, n_hi) = if lo == hi {
+            (n, n)
         } else {
-            self.negative.add(key_of(magnitude));
+            (
+                ties(lo, lo <= self.extremes.min),
+                ties(hi, hi >= self.extremes.max),
+            )
+        };
+        self.extremes.observe(lo, n_lo, hi, n_hi);
+        let tiny = f64::MIN_POSITIVE;
+        if lo == hi && (lo >= tiny || hi <= -tiny) {
+            // Every value equal (e.g. capacity before anything comes online).
+            let store = if lo > 0.0 {
+                &mut self.positive
+            } else {
+                &mut self.negative
+            };
+            store.add_many(key_of(lo.abs()), n);
+        } else if lo >= tiny || hi <= -tiny {
+            // One sign: every key lies between those of the extremes.
+            let store = if lo > 0.0 {
+                &mut self.positive
+            } else {
+                &mut self.negative
+            };
+            let (a, b) = (key_of(lo.abs()), key_of(hi.abs()));
+            store.add_keys(a.min(b), a.max(b) + 1, xs.iter().map(|x| key_of(x.abs())));
+        } else {
+            for &x in xs {
+                if x >= tiny {
+                    self.positive.add_one(key_of(x));
+                } else if x <= -tiny {
+                    self.negative.add_one(key_of(-x));
+                } else {
+                    self.zeros += 1;
+                }
+            }
         }
-    }
-
-    /// Adds every value of a slice.
-    #[inline]
-    pub fn add_all(&mut self, xs: &[f64]) {
-        for &x in xs {
-            self.add(x);
-        }
-    }
-
-    /// Merges another sketch into this one (exact, order-independent).
-    pub fn merge(&mut self, other: &Sketch) {
-        self.positive.merge(&other.positive);
-        self.negative.merge(&other.negative);
-        self.zeros += other.zeros;
-        self.count += other.count;
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
+        sum
     }
 
     /// Number of values added.
@@ -171,31 +321,56 @@ impl Sketch {
         self.count
     }
 
+    /// Bytes held, for memory estimates.
+    pub fn heap_bytes(&self) -> usize {
+        self.positive.heap_bytes() + self.negative.heap_bytes()
+    }
+}
+
+impl Sketch<u32> {
+    /// Merges another sketch (exact, order-independent) and clears it, so a
+    /// worker's narrow counters can be flushed and reused.
+    pub fn absorb<D: Counter>(&mut self, other: &mut Sketch<D>) {
+        self.positive.absorb(&mut other.positive);
+        self.negative.absorb(&mut other.negative);
+        self.zeros += std::mem::take(&mut other.zeros);
+        self.count += std::mem::take(&mut other.count);
+        let e = std::mem::take(&mut other.extremes);
+        if e.at_min + e.at_max > 0 {
+            self.extremes.observe(e.min, e.at_min, e.max, e.at_max);
+        }
+    }
+
     /// The order statistics at the given ascending 0-based ranks.
     pub fn values_at_ranks(&self, ranks: &[u64]) -> Vec<f64> {
+        let e = self.extremes;
         let mut out = Vec::with_capacity(ranks.len());
         let mut next = ranks.iter().peekable();
         let mut seen = 0u64;
-        let clamp = |v: f64| v.clamp(self.min, self.max);
         let negatives = self
             .negative
             .buckets()
             .rev()
-            .map(|(k, c)| (-midpoint(k), u64::from(c)));
+            .map(|(k, c)| (-midpoint(k), c));
         let zeros = std::iter::once((0.0, self.zeros)).filter(|(_, c)| *c > 0);
-        let positives = self
-            .positive
-            .buckets()
-            .map(|(k, c)| (midpoint(k), u64::from(c)));
+        let positives = self.positive.buckets().map(|(k, c)| (midpoint(k), c));
         for (value, count) in negatives.chain(zeros).chain(positives) {
             seen += count;
             while let Some(&&r) = next.peek() {
-                if r < seen {
-                    out.push(clamp(value));
-                    next.next();
-                } else {
+                if r >= seen {
                     break;
                 }
+                // Ties at the extremes are known exactly; elsewhere the
+                // bucket midpoint, kept inside the observed range.
+                let v = if r < e.at_min {
+                    e.min
+                } else if r >= self.count.saturating_sub(e.at_max) {
+                    e.max
+                } else {
+                    value.clamp(e.min, e.max)
+                };
+                out.push(v);
+                next.next();
             }
         }
         out.resize(ranks.len(), f64::NAN);
@@ -212,117 +387,20 @@ impl Sketch {
             .iter()
             .map(|&p| super::quantile::position(self.count, p))
             .collect();
+        let next = |lo: u64| (lo + 1).min(self.count - 1);
         let mut ranks: Vec<u64> = positions
             .iter()
-            .flat_map(|&(lo, _)| [lo, (lo + 1).min(self.count - 1)])
+            .flat_map(|&(lo, _)| [lo, next(lo)])
             .collect();
         ranks.sort_unstable();
         let values = self.values_at_ranks(&ranks);
         let at = |r: u64| values[ranks.partition_point(|&x| x < r)];
         positions
             .iter()
-            .map(|&(lo, w)| {
-                super::quantile::interpolate(at(lo), at((lo + 1).min(self.count - 1)), w)
-            })
+            .map(|&(lo, w)| super::quantile::interpolate(at(lo), at(next(lo)), w))
             .collect()
-    }
-
-    /// Bytes held, for memory estimates.
-    pub fn heap_bytes(&self) -> usize {
-        4 * (self.positive.counts.capacity() + self.negative.counts.capacity())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::quantile::{percentile_sorted, PERCENTILES};
-    use super::*;
-    use rand::{RngExt, SeedableRng};
-
-    /// Each sketch percentile is within RELATIVE_ERROR of the two exact
-    /// order statistics it interpolates between.
-    fn check_against_exact(xs: &[f64]) {
-        let mut sketch = Sketch::default();
-        sketch.add_all(xs);
-        let mut sorted = xs.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let got = sketch.percentiles(&PERCENTILES);
-        for (&p, &g) in PERCENTILES.iter().zip(&got) {
-            let want = percentile_sorted(&sorted, p);
-            let (lo, _) = super::super::quantile::position(sorted.len() as u64, p);
-            let scale = sorted[lo as usize]
-                .abs()
-                .max(sorted[(lo as usize + 1).min(sorted.len() - 1)].abs());
-            assert!(
-                (g - want).abs() <= RELATIVE_ERROR * scale,
-                "P{}: sketch {g} vs exact {want}",
-                p * 100.0
-            );
-        }
-    }
-
-    #[test]
-    fn within_relative_error_of_exact_percentiles() {
-        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(3);
-        let lognormal: Vec<f64> = (0..20_000)
-            .map(|_| (rng.random::<f64>() * 8.0).exp() * 1e9)
-            .collect();
-        check_against_exact(&lognormal);
-        let mixed: Vec<f64> = (0..20_000)
-            .map(|_| (rng.random::<f64>() - 0.4) * 3e11)
-            .collect();
-        check_against_exact(&mixed);
-        let small: Vec<f64> = (0..7).map(|i| f64::from(i) * 0.37 + 0.01).collect();
-        check_against_exact(&small);
-    }
-
-    #[test]
-    fn equal_values_and_zeros_are_exact() {
-        let mut s = Sketch::default();
-        s.add_all(&[1.234_567e12; 1000]);
-        assert!(s
-            .percentiles(&PERCENTILES)
-            .iter()
-            .all(|&v| v == 1.234_567e12));
-        let mut z = Sketch::default();
-        z.add_all(&[0.0, 0.0, 0.0, 5.0]);
-        assert_eq!(z.percentiles(&[0.5])[0], 0.0);
-        assert_eq!(
-            z.percentiles(&[1.0])[0],
-            5.0,
-            "max is clamped to the observed max"
-        );
-    }
-
-    #[test]
-    fn merging_is_exact_and_order_free() {
-        let xs: Vec<f64> = (0..5000).map(|i| f64::from(i).sin() * 1e10).collect();
-        let mut whole = Sketch::default();
-        whole.add_all(&xs);
-        let mut a = Sketch::default();
-        let mut b = Sketch::default();
-        a.add_all(&xs[..1234]);
-        b.add_all(&xs[1234..]);
-        let mut ab = a.clone();
-        ab.merge(&b);
-        let mut ba = b.clone();
-        ba.merge(&a);
-        assert_eq!(
-            ab.percentiles(&PERCENTILES),
-            whole.percentiles(&PERCENTILES)
-        );
-        assert_eq!(
-            ba.percentiles(&PERCENTILES),
-            whole.percentiles(&PERCENTILES)
-        );
-    }
-
-    #[test]
-    fn bucket_width_gives_the_stated_error() {
-        assert!((RELATIVE_ERROR - 0.0009765625).abs() < 1e-18);
-        for x in [1.0, 1.999_999, 3.7e9, 123.456] {
-            let m = midpoint(key_of(x));
-            assert!(((m - x) / x).abs() <= RELATIVE_ERROR, "{x} -> {m}");
-        }
-    }
-}
+mod tests;
