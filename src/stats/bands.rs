@@ -38,8 +38,8 @@ impl<C: Counter> BandSketches<C> {
             let n = MAX.min(paths - start);
             let rows = &batch[start * width..(start + n) * width];
             for (i, (sketch, sum)) in self.sketches.iter_mut().zip(sums.iter_mut()).enumerate() {
-                for (slot, &x) in column[..n].iter_mut().zip(rows[i..].iter().step_by(width)) {
-                    *slot = x;
+                for (j, slot) in column[..n].iter_mut().enumerate() {
+                    *slot = rows[j * width + i];
                 }
                 *sum += sketch.add_all(&column[..n]);
             }

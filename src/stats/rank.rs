@@ -2,8 +2,6 @@
 //! values) and its ranks (for Spearman correlations). Censored values (NaN)
 //! sort above everything; ties share their average rank.
 
-use rayon::slice::ParallelSliceMut;
-
 /// A monotone integer key of a double: NaN above +∞, −0 equal to 0.
 #[inline]
 pub fn sort_key(x: f64) -> u64 {
@@ -31,27 +29,60 @@ pub struct RankedColumn {
     pub doubled_ranks: Vec<u32>,
 }
 
+/// Row indices of `keys` in ascending key order (stable), by an LSD radix
+/// sort over 8-bit digits. One pass counts every digit; digits that are
+/// the same for all keys (the sign and top exponent bits usually are) are
+/// skipped.
+pub fn radix_order(keys: &[u64]) -> Vec<u32> {
+    let n = keys.len();
+    let mut counts = vec![[0usize; 256]; 8];
+    for &k in keys {
+        for (d, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * d)) & 0xff) as usize] += 1;
+        }
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut sorted_keys = keys.to_vec();
+    let (mut next_order, mut next_keys) = (vec![0u32; n], vec![0u64; n]);
+    for (d, c) in counts.iter().enumerate() {
+        if c.contains(&n) {
+            continue;
+        }
+        let mut start = [0usize; 256];
+        let mut acc = 0;
+        for (s, &x) in start.iter_mut().zip(c) {
+            *s = acc;
+            acc += x;
+        }
+        for (&k, &i) in sorted_keys.iter().zip(&order) {
+            let digit = ((k >> (8 * d)) & 0xff) as usize;
+            next_keys[start[digit]] = k;
+            next_order[start[digit]] = i;
+            start[digit] += 1;
+        }
+        std::mem::swap(&mut sorted_keys, &mut next_keys);
+        std::mem::swap(&mut order, &mut next_order);
+    }
+    order
+}
+
 /// Sorts a column and ranks its rows.
 pub fn rank_column(column: &[f64]) -> RankedColumn {
     let n = column.len();
-    let mut order: Vec<(u64, u32)> = column
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| (sort_key(x), i as u32))
-        .collect();
-    order.par_sort_unstable();
-    let sorted = order.iter().map(|&(_, i)| column[i as usize]).collect();
+    let keys: Vec<u64> = column.iter().map(|&x| sort_key(x)).collect();
+    let order = radix_order(&keys);
+    let sorted = order.iter().map(|&i| column[i as usize]).collect();
     let mut doubled_ranks = vec![0u32; n];
     let mut start = 0;
     while start < n {
-        let key = order[start].0;
+        let key = keys[order[start] as usize];
         let mut end = start;
-        while end + 1 < n && order[end + 1].0 == key {
+        while end + 1 < n && keys[order[end + 1] as usize] == key {
             end += 1;
         }
         // Average 1-based rank of positions start..=end, doubled.
         let doubled = (start + end + 2) as u32;
-        for &(_, i) in &order[start..=end] {
+        for &i in &order[start..=end] {
             doubled_ranks[i as usize] = doubled;
         }
         start = end + 1;
@@ -111,6 +142,22 @@ mod tests {
         assert_eq!(r.doubled_ranks, vec![5, 9, 2, 5, 9]);
         assert_eq!(&r.sorted[..3], &[1.0, 3.0, 3.0]);
         assert!(r.sorted[3].is_nan());
+    }
+
+    #[test]
+    fn radix_order_sorts_like_a_stable_sort() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(11);
+        let mut values: Vec<f64> = (0..50_000)
+            .map(|_| (rng.random::<f64>() - 0.3) * 1e12)
+            .collect();
+        values.extend([0.0, -0.0, f64::NAN, 1e-300, -1e300, 5.0, 5.0, 5.0]);
+        let keys: Vec<u64> = values.iter().map(|&x| sort_key(x)).collect();
+        let mut want: Vec<u32> = (0..keys.len() as u32).collect();
+        want.sort_by_key(|&i| keys[i as usize]);
+        assert_eq!(radix_order(&keys), want);
+        assert_eq!(radix_order(&[]), Vec::<u32>::new());
+        assert_eq!(radix_order(&[7, 7, 7]), vec![0, 1, 2]);
     }
 
     #[test]
