@@ -110,6 +110,7 @@ const CASES: &[Case] = &[
     case("infinity inside a distribution", Text("[revenue]\ngrowth = { dist = \"normal\", mean = 1, sd = inf }\n"), 2, "revenue.growth.sd", "got inf", "NaN and infinity are not allowed"),
     case("range with a dash", Text("[cost]\nper_gw_usd = \"40B-60B\"\n"), 2, "cost.per_gw_usd", "write \"40B to 60B\"", "write a number"),
     case("unit after the number", Text("[build]\nrate_gw_per_week = \"0.3 GW\"\n"), 2, "build.rate_gw_per_week", "units are part of the key's name", "write a number"),
+    case("non-ASCII interval (once a panic)", Text("[cost]\nper_gw_usd = \"\u{130} to \u{20ac}\u{20ac}\"\n"), 2, "cost.per_gw_usd", "is not a number", "write a number"),
     case("thousands separator", Text("[cost]\nper_gw_usd = \"40,000,000,000\"\n"), 2, "cost.per_gw_usd", "has a comma", "write a number"),
     case("boolean as an input", Text("[build]\nlag_months = true\n"), 2, "build.lag_months", "got a boolean", "90% interval"),
     case("number too large", Text("[plan]\ntarget_gw = \"1e308T\"\n"), 2, "plan.target_gw", "too large", "write a number"),

@@ -307,6 +307,8 @@ mod tests {
         );
         assert!(parse_scalar_text("40B to").is_err());
         // Lower-casing can change byte lengths; the split must not.
+        // (The old split, on the lower-cased copy, panicked on this.)
+        assert!(parse_scalar_text("\u{130} to \u{20ac}\u{20ac}").is_err());
         assert!(parse_scalar_text("\u{130}\u{130} to 5").is_err());
         assert_eq!(split_interval("1 To 2"), Some(("1", "2")));
         assert_eq!(parse_scalar_text("7").unwrap(), Scalar::Number(7.0));
