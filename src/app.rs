@@ -262,6 +262,7 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
     let options = RunOptions {
         progress: Some(&advance),
         cancel: Some(cancel),
+        metrics_only: false,
     };
     let results = engine::run(scenario, &options);
     bar.finish_and_clear();

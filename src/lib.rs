@@ -20,4 +20,5 @@ pub mod output;
 pub mod sampling;
 pub mod scenario;
 pub mod stats;
+pub mod study;
 pub mod time;

@@ -20,8 +20,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::model::{
-    self, run_path_with_demand, KeepSeries, ModelShape, Scratch, SeriesSink, LANES, N_BAND_SERIES,
-    N_METRICS, N_SERIES,
+    self, run_path_with_demand, KeepSeries, ModelShape, NoSeries, Scratch, SeriesSink, LANES,
+    N_BAND_SERIES, N_METRICS, N_SERIES,
 };
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, Scenario, N_INPUTS};
@@ -62,6 +62,9 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
     /// Set to stop the run early.
     pub cancel: Option<&'a AtomicBool>,
+    /// Skip the monthly bands and trajectories (sweeps and solve need only
+    /// the metrics); the bands are then empty (NaN).
+    pub metrics_only: bool,
 }
 
 /// The raw outcome of simulating every path.
@@ -111,6 +114,8 @@ struct Context<'a> {
     width: usize,
     /// Paths whose full series are kept (the first ones).
     keep: usize,
+    /// Whether series are banded.
+    bands: bool,
 }
 
 /// Per-worker buffers, reused across the paths of a chunk.
@@ -155,7 +160,9 @@ impl Worker {
                     &mut rows[(start + group) * ctx.width..(start + group + lanes) * ctx.width];
                 self.group(ctx, first + start + group, group, rows, &mut partial);
             }
-            sketches.add_batch(&self.batch, len, &mut partial.sums);
+            if ctx.bands {
+                sketches.add_batch(&self.batch, len, &mut partial.sums);
+            }
         }
         partial
     }
@@ -202,8 +209,14 @@ impl Worker {
             }
         }
         for (l, row) in rows.chunks_mut(ctx.width).enumerate() {
-            let mut sink = BatchSink::new(&mut self.batch, ctx.months, slot + l);
             let (x, demand) = (&self.x[l], &self.demand[l]);
+            if !ctx.bands {
+                let metrics =
+                    run_path_with_demand(x, &ctx.shape, demand, &mut self.scratch, &mut NoSeries);
+                row[ctx.n_inputs..].copy_from_slice(&metrics);
+                continue;
+            }
+            let mut sink = BatchSink::new(&mut self.batch, ctx.months, slot + l);
             let metrics = if first + l < ctx.keep {
                 let mut kept = KeepSeries(Vec::with_capacity(ctx.months));
                 let m = run_path_with_demand(
@@ -354,7 +367,11 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     let n_inputs = inputs.len();
     let width = n_inputs + N_METRICS;
     let paths = scenario.paths as usize;
-    let keep = scenario.output.trajectories.min(paths);
+    let keep = if options.metrics_only {
+        0
+    } else {
+        scenario.output.trajectories.min(paths)
+    };
     let threads = rayon::current_num_threads();
     let workers: Vec<Mutex<Option<HotBands>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let master = Mutex::new(BandSketches::new(months));
@@ -362,6 +379,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
 
     let mut rows = vec![0.0; paths * width];
     let ctx = Context {
+        bands: !options.metrics_only,
         sampler: &sampler,
         shape,
         months,
@@ -557,6 +575,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn metrics_only_runs_give_the_same_metrics() {
+        let s = scenario(REALISTIC);
+        let pool = thread_pool(2).unwrap();
+        let full = pool
+            .install(|| simulate(&s, &RunOptions::default()))
+            .unwrap();
+        let lean = pool
+            .install(|| {
+                simulate(
+                    &s,
+                    &RunOptions {
+                        metrics_only: true,
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&full.rows), bits(&lean.rows));
+        assert!(lean.trajectories.is_empty());
+        assert!(lean.bands.get(Series::CapacityGw, 0).percentiles[3].is_nan());
     }
 
     #[test]
