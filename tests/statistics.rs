@@ -12,7 +12,7 @@
 //! same checks reject a slightly wrong reference).
 //!
 //! Quick (default, seconds): 20,000 paths per family, correlations at
-//! 10,000 and 20,000 paths. Thorough (`#[ignore]`, minutes):
+//! 10,000 and 20,000 paths. Thorough (`#[ignore]`, about a minute):
 //! `cargo test --release --test statistics -- --ignored` runs 1,000,000
 //! paths per family and 200 seeds of correlations (docs/testing.md).
 
