@@ -1,17 +1,21 @@
 //! Normal distribution, optionally truncated to [min, max].
 
-use super::special::{norm_cdf, norm_ppf};
+use super::special::{norm_cdf, norm_ppf, norm_sf};
 use super::{finite, DistError};
 
 /// A standard normal truncated to [alpha, beta] (in z units), sampled by
-/// inverse CDF on the truncated range. Both tails keep full precision: when
-/// the range lies above the mean, the reflected lower tail is used.
+/// inverse CDF on the truncated range. Both tails keep full precision:
+/// when the range lies above the mean the reflected range is used, and
+/// probabilities above one half are taken from the upper tail (1 − p),
+/// so no quantile is ever asked of a probability that rounded to 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StdTruncation {
     /// Whether the range is reflected (alpha > 0).
     reflected: bool,
     /// CDF at the lower end of the (possibly reflected) range.
     cdf_lo: f64,
+    /// Upper tail beyond the upper end of the (possibly reflected) range.
+    sf_hi: f64,
     /// Probability mass inside the range.
     mass: f64,
     /// Whether there is any truncation at all.
@@ -26,6 +30,7 @@ impl StdTruncation {
             return Ok(StdTruncation {
                 reflected: false,
                 cdf_lo: 0.0,
+                sf_hi: 0.0,
                 mass: 1.0,
                 active: false,
             });
@@ -48,6 +53,7 @@ impl StdTruncation {
         Ok(StdTruncation {
             reflected,
             cdf_lo,
+            sf_hi: norm_sf(hi),
             mass,
             active: true,
         })
@@ -57,11 +63,19 @@ impl StdTruncation {
     #[inline]
     pub fn z(&self, u: f64) -> f64 {
         if !self.active {
-            norm_ppf(u)
-        } else if self.reflected {
-            -norm_ppf(self.cdf_lo + (1.0 - u) * self.mass)
+            return norm_ppf(u);
+        }
+        let v = if self.reflected { 1.0 - u } else { u };
+        let p = self.cdf_lo + v * self.mass;
+        let z = if p <= 0.5 {
+            norm_ppf(p)
         } else {
-            norm_ppf(self.cdf_lo + u * self.mass)
+            -norm_ppf(self.sf_hi + (1.0 - v) * self.mass)
+        };
+        if self.reflected {
+            -z
+        } else {
+            z
         }
     }
 }

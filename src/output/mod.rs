@@ -9,6 +9,7 @@ pub mod csv_files;
 pub mod format;
 pub mod report_html;
 pub mod run_json;
+pub mod study_files;
 pub mod terminal;
 
 use std::io::{self, BufWriter, Write};
@@ -139,17 +140,31 @@ impl Staging {
         exporter: &dyn Exporter,
         report: &RunReport<'_>,
     ) -> Result<(), OutputError> {
-        if report.cancelled() {
+        self.write_with(&exporter.file_name(), report.cancel, |out| {
+            exporter.write(report, out)
+        })
+    }
+
+    /// Writes a file named `name` into the temporary folder with `fill`.
+    ///
+    /// # Errors
+    /// When writing fails or `cancel` is set.
+    pub fn write_with(
+        &mut self,
+        name: &str,
+        cancel: Option<&AtomicBool>,
+        fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+        if cancelled() {
             return Err(OutputError::Cancelled);
         }
-        let name = exporter.file_name();
-        let path = self.temp.join(&name);
+        let path = self.temp.join(name);
         let file = std::fs::File::create(&path).map_err(io_err(&path, "cannot create"))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        let written = exporter.write(report, &mut out).and_then(|()| out.flush());
-        match written {
+        match fill(&mut out).and_then(|()| out.flush()) {
             Ok(()) => {}
-            Err(_) if report.cancelled() => return Err(OutputError::Cancelled),
+            Err(_) if cancelled() => return Err(OutputError::Cancelled),
             Err(e) => {
                 return Err(OutputError::Io {
                     path,
@@ -158,7 +173,7 @@ impl Staging {
                 })
             }
         }
-        self.files.push(name);
+        self.files.push(name.to_string());
         Ok(())
     }
 

@@ -26,6 +26,9 @@ use copula::Copula;
 /// Stream ids at and above this are reserved for per-input streams (LHS).
 const INPUT_STREAM_BASE: u64 = 1 << 62;
 
+/// The largest uniform capsim draws, 1 − 2⁻⁵³.
+pub const U_MAX: f64 = 1.0 - 1.0 / (1u64 << 53) as f64;
+
 /// Converts 64 random bits to a uniform in the open interval (0, 1): the
 /// midpoint of one of 2⁵² equal cells, so never 0 or 1.
 #[inline]
@@ -108,7 +111,8 @@ impl Sampler {
         if let Some(strata) = &self.strata {
             for ((id, _), column) in self.uncertain.iter().zip(strata) {
                 let i = *id as usize;
-                u[i] = (f64::from(column[path as usize]) + u[i]) / self.paths as f64;
+                // The top stratum's (n − 1 + v)/n can round up to 1.
+                u[i] = ((f64::from(column[path as usize]) + u[i]) / self.paths as f64).min(U_MAX);
             }
         }
         if let Some(c) = &self.copula {
@@ -181,6 +185,17 @@ mod tests {
             assert!(!seen[stratum], "stratum {stratum} drawn twice");
             seen[stratum] = true;
         }
+    }
+
+    #[test]
+    fn the_top_stratum_stays_below_one() {
+        let s = Sampler::new(&scenario("sampling = \"lhs\"")).unwrap();
+        let (mut x, mut d) = ([0.0; N_INPUTS], [0.0; 2]);
+        for p in 0..1000 {
+            s.draw(p, &mut x, &mut d);
+            assert!(d.iter().all(|v| v.is_finite()));
+        }
+        assert!(((999.0 + U_MAX) / 1000.0f64).min(U_MAX) < 1.0);
     }
 
     #[test]

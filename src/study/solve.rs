@@ -52,6 +52,20 @@ pub struct Solution {
     pub runs: usize,
 }
 
+/// The outcome of a search.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A value meets the condition.
+    Found(Solution),
+    /// No value in the range does; the statistic at both ends says why.
+    NotFound {
+        /// The statistic at the low end.
+        at_low: Evaluation,
+        /// The statistic at the high end.
+        at_high: Evaluation,
+    },
+}
+
 /// Bisection stops when the bracket is this share of the range.
 const TOLERANCE: f64 = 1e-4;
 
@@ -178,8 +192,6 @@ impl Trials<'_> {
 
 /// Solves for the value of `key` in `range` meeting `condition`.
 ///
-/// Returns `Ok(None)` when no value in the range meets it.
-///
 /// # Errors
 /// When a trial value is invalid or a run fails.
 pub fn solve(
@@ -189,7 +201,7 @@ pub fn solve(
     range: (f64, f64),
     seek: Seek,
     options: &RunOptions<'_>,
-) -> Result<Option<Solution>, StudyError> {
+) -> Result<Outcome, StudyError> {
     if range.0.is_nan() || range.1.is_nan() || range.0 >= range.1 {
         return Err(StudyError::Usage {
             message: format!(
@@ -212,7 +224,10 @@ pub fn solve(
         seen: HashMap::new(),
     };
     let Some((value, passes_above)) = trials.bisect(range, seek, Judge::Central)? else {
-        return Ok(None);
+        return Ok(Outcome::NotFound {
+            at_low: trials.at(range.0)?,
+            at_high: trials.at(range.1)?,
+        });
     };
     // Judged by the interval's favourable end the answer can only move
     // towards the failing side, and by its unfavourable end towards the
@@ -225,7 +240,7 @@ pub fn solve(
         .bisect(range, seek, Judge::Pessimistic)?
         .map_or(far_end, |(x, _)| x);
     let achieved = trials.at(value)?;
-    Ok(Some(Solution {
+    Ok(Outcome::Found(Solution {
         key: key.to_string(),
         value,
         low: optimistic.min(pessimistic).min(value),
@@ -242,24 +257,33 @@ mod tests {
     use super::*;
     use crate::model::WEEKS_PER_MONTH;
 
-    #[test]
-    fn finds_the_build_rate_that_reaches_30_gw_in_13_months() {
-        // Deterministic: 13 months at rate·W GW a month must reach 30 GW, so
-        // the smallest rate is 30 / (13 W).
-        let s = Scenario::from_str("t.toml", Some("t"), "[scenario]\npaths = 50\n", &[]).unwrap();
-        let c = Condition::parse("P50 target_month <= 12", s.start).unwrap();
-        let sol = solve(
+    fn deterministic() -> Scenario {
+        Scenario::from_str("t.toml", Some("t"), "[scenario]\npaths = 50\n", &[]).unwrap()
+    }
+
+    fn solve_rate(condition: &str, range: (f64, f64)) -> Outcome {
+        let s = deterministic();
+        let c = Condition::parse(condition, s.start).unwrap();
+        solve(
             &s,
             "build.rate_gw_per_week",
             &c,
-            (0.1, 2.0),
+            range,
             Seek::Switch,
             &RunOptions::default(),
         )
         .unwrap()
-        .unwrap();
-        assert!(sol.passes_above, "faster builds pass");
+    }
+
+    #[test]
+    fn finds_the_build_rate_that_reaches_30_gw_in_13_months() {
+        // Deterministic: 13 months at rate·W GW a month must reach 30 GW, so
+        // the smallest rate is 30 / (13 W).
+        let Outcome::Found(sol) = solve_rate("P50 target_month <= 12", (0.1, 2.0)) else {
+            panic!("a rate in 0.1..2 reaches 30 GW by month 12")
+        };
         let exact = 30.0 / (13.0 * WEEKS_PER_MONTH);
+        assert!(sol.passes_above, "faster builds pass");
         assert!(
             sol.value >= exact && sol.value - exact <= TOLERANCE * 1.9 + 1e-12,
             "{} vs {exact}",
@@ -267,37 +291,21 @@ mod tests {
         );
         assert_eq!(sol.achieved.value, 12.0);
         assert!(sol.low <= sol.value && sol.high >= sol.value);
+        // The same switch, approached from the other side.
+        let Outcome::Found(late) = solve_rate("P50 target_month > 12", (0.1, 2.0)) else {
+            panic!("the switch is in range")
+        };
+        assert!(!late.passes_above);
+        assert!((late.value - exact).abs() <= TOLERANCE * 1.9 + 1e-12);
     }
 
     #[test]
     fn says_when_nothing_in_the_range_works() {
-        let s = Scenario::from_str("t.toml", Some("t"), "[scenario]\npaths = 50\n", &[]).unwrap();
-        let c = Condition::parse("P50 target_month <= 3", s.start).unwrap();
-        assert!(solve(
-            &s,
-            "build.rate_gw_per_week",
-            &c,
-            (0.1, 0.5),
-            Seek::Switch,
-            &RunOptions::default()
-        )
-        .unwrap()
-        .is_none());
-        // Asking for the largest rate that still reaches 30 GW only after
-        // month 12 finds the same switch from the other side.
-        let late = Condition::parse("P50 target_month > 12", s.start).unwrap();
-        let sol = solve(
-            &s,
-            "build.rate_gw_per_week",
-            &late,
-            (0.1, 2.0),
-            Seek::Switch,
-            &RunOptions::default(),
-        )
-        .unwrap()
-        .unwrap();
-        assert!(!sol.passes_above);
-        assert!((sol.value - 30.0 / (13.0 * WEEKS_PER_MONTH)).abs() < 2e-4 * 1.9);
+        let Outcome::NotFound { at_low, at_high } = solve_rate("P50 target_month <= 3", (0.1, 0.5))
+        else {
+            panic!("no rate up to 0.5 GW/week reaches 30 GW by month 3")
+        };
+        assert!(at_high.value < at_low.value && at_high.value > 3.0);
     }
 
     #[test]
