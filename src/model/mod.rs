@@ -277,26 +277,41 @@ pub fn demand<const L: usize>(
     let growth_varies = shape.has_half_life || shape.has_cap;
     let mut rd = v(InputId::InitialRunRateUsd);
     let mut growth_decay = [1.0; L];
+    let mut log_step = constant_log_step;
     for m in 0..shape.months {
         for l in 0..L {
             out[l][m] = rd[l];
-            if m + 1 == shape.months {
-                continue;
-            }
-            // One exp per month: growth and shock combined in log space.
-            let mut log_step = constant_log_step[l];
-            if growth_varies {
-                let mut g = growth0[l] * growth_decay[l];
+        }
+        if m + 1 == shape.months {
+            break;
+        }
+        // Each stage runs across all lanes before the next, so the lanes'
+        // log1p and exp calls sit side by side and overlap in the processor.
+        if growth_varies {
+            let mut g = [0.0; L];
+            for l in 0..L {
+                g[l] = growth0[l] * growth_decay[l];
                 if shape.has_cap {
-                    g *= (1.0 - rd[l] / cap[l]).max(0.0);
+                    g[l] *= (1.0 - rd[l] / cap[l]).max(0.0);
                 }
-                log_step = libm::log1p(g) / 12.0 + drift[l];
                 growth_decay[l] *= decay_step[l];
             }
-            if sigma[l] > 0.0 {
-                log_step += shock_scale[l] * shocks[l][m];
+            for l in 0..L {
+                log_step[l] = libm::log1p(g[l]) / 12.0 + drift[l];
             }
-            rd[l] *= libm::exp(log_step);
+        }
+        let mut factor = [0.0; L];
+        for l in 0..L {
+            // One exp per month: growth and shock combined in log space.
+            let shock = if sigma[l] > 0.0 {
+                shock_scale[l] * shocks[l][m]
+            } else {
+                0.0
+            };
+            factor[l] = libm::exp(log_step[l] + shock);
+        }
+        for l in 0..L {
+            rd[l] *= factor[l];
         }
     }
 }

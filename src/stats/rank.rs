@@ -20,76 +20,90 @@ pub fn sort_key(x: f64) -> u64 {
     }
 }
 
-/// A column sorted, with every row's rank.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RankedColumn {
-    /// The values ascending, NaN last.
-    pub sorted: Vec<f64>,
-    /// Twice each row's average rank (1-based), so ties stay integers.
-    pub doubled_ranks: Vec<u32>,
+/// Buffers for ranking columns one after another, so that each column does
+/// not allocate (and the kernel does not zero) a fresh set of pages.
+#[derive(Debug, Default)]
+pub struct Ranker {
+    column: Vec<f64>,
+    keys: Vec<u64>,
+    order: Vec<u32>,
+    spare_keys: Vec<u64>,
+    spare_order: Vec<u32>,
+    sorted: Vec<f64>,
 }
 
-/// Row indices of `keys` in ascending key order (stable), by an LSD radix
-/// sort over 8-bit digits. One pass counts every digit; digits that are
-/// the same for all keys (the sign and top exponent bits usually are) are
-/// skipped.
-pub fn radix_order(keys: &[u64]) -> Vec<u32> {
-    let n = keys.len();
-    let mut counts = vec![[0usize; 256]; 8];
-    for &k in keys {
-        for (d, c) in counts.iter_mut().enumerate() {
-            c[((k >> (8 * d)) & 0xff) as usize] += 1;
+impl Ranker {
+    /// Sorts column `j` of row-major `rows` (`width` columns) and returns
+    /// twice each row's average rank (1-based; ties share their average,
+    /// censored NaN values rank above all). [`Ranker::sorted`] then holds
+    /// the column ascending, NaN last.
+    pub fn rank(&mut self, rows: &[f64], width: usize, j: usize) -> Vec<u32> {
+        self.column.clear();
+        self.column.extend(rows.iter().skip(j).step_by(width));
+        self.keys.clear();
+        self.keys.extend(self.column.iter().map(|&x| sort_key(x)));
+        self.radix_order();
+        self.sorted.clear();
+        self.sorted
+            .extend(self.order.iter().map(|&i| self.column[i as usize]));
+        let n = self.column.len();
+        let mut doubled_ranks = vec![0u32; n];
+        let mut start = 0;
+        while start < n {
+            let mut end = start;
+            while end + 1 < n && self.keys[end + 1] == self.keys[start] {
+                end += 1;
+            }
+            // Average 1-based rank of positions start..=end, doubled.
+            let doubled = (start + end + 2) as u32;
+            for &i in &self.order[start..=end] {
+                doubled_ranks[i as usize] = doubled;
+            }
+            start = end + 1;
         }
+        doubled_ranks
     }
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    let mut sorted_keys = keys.to_vec();
-    let (mut next_order, mut next_keys) = (vec![0u32; n], vec![0u64; n]);
-    for (d, c) in counts.iter().enumerate() {
-        if c.contains(&n) {
-            continue;
-        }
-        let mut start = [0usize; 256];
-        let mut acc = 0;
-        for (s, &x) in start.iter_mut().zip(c) {
-            *s = acc;
-            acc += x;
-        }
-        for (&k, &i) in sorted_keys.iter().zip(&order) {
-            let digit = ((k >> (8 * d)) & 0xff) as usize;
-            next_keys[start[digit]] = k;
-            next_order[start[digit]] = i;
-            start[digit] += 1;
-        }
-        std::mem::swap(&mut sorted_keys, &mut next_keys);
-        std::mem::swap(&mut order, &mut next_order);
-    }
-    order
-}
 
-/// Sorts a column and ranks its rows.
-pub fn rank_column(column: &[f64]) -> RankedColumn {
-    let n = column.len();
-    let keys: Vec<u64> = column.iter().map(|&x| sort_key(x)).collect();
-    let order = radix_order(&keys);
-    let sorted = order.iter().map(|&i| column[i as usize]).collect();
-    let mut doubled_ranks = vec![0u32; n];
-    let mut start = 0;
-    while start < n {
-        let key = keys[order[start] as usize];
-        let mut end = start;
-        while end + 1 < n && keys[order[end + 1] as usize] == key {
-            end += 1;
-        }
-        // Average 1-based rank of positions start..=end, doubled.
-        let doubled = (start + end + 2) as u32;
-        for &i in &order[start..=end] {
-            doubled_ranks[i as usize] = doubled;
-        }
-        start = end + 1;
+    /// The last ranked column, ascending with NaN last.
+    pub fn sorted(&self) -> &[f64] {
+        &self.sorted
     }
-    RankedColumn {
-        sorted,
-        doubled_ranks,
+
+    /// Sorts `keys` ascending (stably), carrying row indices in `order`: an
+    /// LSD radix sort over 8-bit digits. One pass counts every digit;
+    /// digits that are the same for all keys (the sign and top exponent
+    /// bits usually are) are skipped.
+    fn radix_order(&mut self) {
+        let n = self.keys.len();
+        let mut counts = [[0usize; 256]; 8];
+        for &k in &self.keys {
+            for (d, c) in counts.iter_mut().enumerate() {
+                c[((k >> (8 * d)) & 0xff) as usize] += 1;
+            }
+        }
+        self.order.clear();
+        self.order.extend(0..n as u32);
+        self.spare_keys.resize(n, 0);
+        self.spare_order.resize(n, 0);
+        for (d, c) in counts.iter().enumerate() {
+            if c.contains(&n) {
+                continue;
+            }
+            let mut start = [0usize; 256];
+            let mut acc = 0;
+            for (s, &x) in start.iter_mut().zip(c) {
+                *s = acc;
+                acc += x;
+            }
+            for (&k, &i) in self.keys.iter().zip(&self.order) {
+                let digit = ((k >> (8 * d)) & 0xff) as usize;
+                self.spare_keys[start[digit]] = k;
+                self.spare_order[start[digit]] = i;
+                start[digit] += 1;
+            }
+            std::mem::swap(&mut self.keys, &mut self.spare_keys);
+            std::mem::swap(&mut self.order, &mut self.spare_order);
+        }
     }
 }
 
@@ -137,11 +151,16 @@ mod tests {
 
     #[test]
     fn average_ranks_for_ties_and_censored_on_top() {
-        let r = rank_column(&[3.0, f64::NAN, 1.0, 3.0, f64::NAN]);
+        let mut r = Ranker::default();
         // Sorted: 1, 3, 3, NaN, NaN → ranks 1, 2.5, 2.5, 4.5, 4.5.
-        assert_eq!(r.doubled_ranks, vec![5, 9, 2, 5, 9]);
-        assert_eq!(&r.sorted[..3], &[1.0, 3.0, 3.0]);
-        assert!(r.sorted[3].is_nan());
+        assert_eq!(
+            r.rank(&[3.0, f64::NAN, 1.0, 3.0, f64::NAN], 1, 0),
+            vec![5, 9, 2, 5, 9]
+        );
+        assert_eq!(&r.sorted()[..3], &[1.0, 3.0, 3.0]);
+        assert!(r.sorted()[3].is_nan());
+        // Second column of a two-column table, reusing the buffers.
+        assert_eq!(r.rank(&[0.0, 2.0, 0.0, 1.0], 2, 1), vec![4, 2]);
     }
 
     #[test]
@@ -155,22 +174,35 @@ mod tests {
         let keys: Vec<u64> = values.iter().map(|&x| sort_key(x)).collect();
         let mut want: Vec<u32> = (0..keys.len() as u32).collect();
         want.sort_by_key(|&i| keys[i as usize]);
-        assert_eq!(radix_order(&keys), want);
-        assert_eq!(radix_order(&[]), Vec::<u32>::new());
-        assert_eq!(radix_order(&[7, 7, 7]), vec![0, 1, 2]);
+        let mut r = Ranker {
+            keys: keys.clone(),
+            ..Ranker::default()
+        };
+        r.radix_order();
+        assert_eq!(r.order, want);
+        let mut empty = Ranker::default();
+        empty.radix_order();
+        assert!(empty.order.is_empty());
+        let mut same = Ranker {
+            keys: vec![7, 7, 7],
+            ..Ranker::default()
+        };
+        same.radix_order();
+        assert_eq!(same.order, vec![0, 1, 2]);
     }
 
     #[test]
     fn spearman_known_values() {
-        let a = rank_column(&[1.0, 2.0, 3.0, 4.0, 5.0]).doubled_ranks;
-        let b = rank_column(&[10.0, 20.0, 30.0, 40.0, 50.0]).doubled_ranks;
-        let c = rank_column(&[5.0, 4.0, 3.0, 2.0, 1.0]).doubled_ranks;
+        let mut r = Ranker::default();
+        let a = r.rank(&[1.0, 2.0, 3.0, 4.0, 5.0], 1, 0);
+        let b = r.rank(&[10.0, 20.0, 30.0, 40.0, 50.0], 1, 0);
+        let c = r.rank(&[5.0, 4.0, 3.0, 2.0, 1.0], 1, 0);
         assert_eq!(spearman(&a, &b), 1.0);
         assert_eq!(spearman(&a, &c), -1.0);
         // scipy.stats.spearmanr([1,2,3,4,5], [5,6,7,8,7]) = 0.8207826816681233
-        let d = rank_column(&[5.0, 6.0, 7.0, 8.0, 7.0]).doubled_ranks;
+        let d = r.rank(&[5.0, 6.0, 7.0, 8.0, 7.0], 1, 0);
         assert!((spearman(&a, &d) - 0.8207826816681233).abs() < 1e-15);
-        let flat = rank_column(&[2.0; 5]).doubled_ranks;
+        let flat = r.rank(&[2.0; 5], 1, 0);
         assert!(spearman(&a, &flat).is_nan());
     }
 }

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use super::quantile::{mean_sd, percentile_sorted, PERCENTILES};
-use super::rank::{rank_column, spearman};
+use super::rank::{spearman, Ranker};
 use crate::model::{Metric, METRICS, N_METRICS};
 use crate::scenario::InputId;
 
@@ -54,11 +54,6 @@ pub struct PathStatistics {
     pub sensitivity: Vec<SensitivityEntry>,
 }
 
-/// Column `j` of row-major `rows` with `width` columns.
-fn column(rows: &[f64], width: usize, j: usize) -> Vec<f64> {
-    rows.iter().skip(j).step_by(width).copied().collect()
-}
-
 /// Summary of one metric from its sorted values (NaN last).
 fn summarize(metric: Metric, sorted: &[f64]) -> MetricSummary {
     let censored = sorted.iter().rev().take_while(|x| x.is_nan()).count();
@@ -83,12 +78,12 @@ pub fn analyze(rows: &[f64], inputs: &[InputId]) -> PathStatistics {
     let width = inputs.len() + N_METRICS;
     let columns: Vec<(Option<MetricSummary>, Vec<u32>)> = (0..width)
         .into_par_iter()
-        .map(|j| {
-            let ranked = rank_column(&column(rows, width, j));
+        .map_init(Ranker::default, |ranker, j| {
+            let ranks = ranker.rank(rows, width, j);
             let summary = j
                 .checked_sub(inputs.len())
-                .map(|k| summarize(METRICS[k], &ranked.sorted));
-            (summary, ranked.doubled_ranks)
+                .map(|k| summarize(METRICS[k], ranker.sorted()));
+            (summary, ranks)
         })
         .collect();
     let summaries = columns.iter().filter_map(|(s, _)| s.clone()).collect();
