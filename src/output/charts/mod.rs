@@ -9,19 +9,28 @@
 //! lines and notes, [`text`] places every text glyph by glyph (with
 //! [`glyphs`]), [`bins`] counts histogram bars; each chart has its own
 //! file. [`ChartSet`] draws every chart of a run once, in parallel, and
-//! hands the bytes to the PNG files and to `report.html`.
+//! hands the bytes to the PNG files and to `report.html`. [`study`] draws
+//! the charts of sweeps and comparisons (SPEC §7).
 //! `docs/charts.md` explains how to read each chart.
 
 pub mod axes;
 pub mod bins;
 pub mod capacity;
 pub mod cash;
+pub mod colour_bar;
+pub mod compare_cdf;
+pub mod compare_fan;
 pub mod fan_cumulative;
 pub mod frame;
 pub mod glyphs;
+pub mod heatmap;
 pub mod histogram;
+pub mod labels;
+pub mod months;
 pub mod plot;
 pub mod set;
+pub mod study;
+pub mod sweep_line;
 pub mod text;
 pub mod tornado;
 
@@ -35,6 +44,7 @@ use crate::model::Metric;
 use crate::output::format::thousands;
 use crate::scenario::{InputId, Scenario};
 pub use set::{ChartFile, ChartSet};
+pub use study::{compare_charts, sweep_charts};
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 1400;
@@ -75,6 +85,16 @@ pub const CAPACITY: RGBColor = RGBColor(0, 158, 115);
 pub const CASH: RGBColor = RGBColor(126, 72, 158);
 /// Reference lines: target, commitment, zero, percentile markers.
 pub const REFERENCE: RGBColor = RGBColor(20, 20, 20);
+/// One colour per compared scenario (Okabe–Ito, then repeated).
+pub const SCENARIO_COLOURS: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(20, 20, 20),
+];
 /// Opacity of the P5–P95 band.
 pub const OUTER_BAND_ALPHA: f64 = 0.16;
 /// Opacity of the P25–P75 band.
