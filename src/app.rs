@@ -33,6 +33,14 @@ pub enum AppError {
     Output(OutputError),
     /// The simulation failed: exit 1 (130 when interrupted).
     Engine(EngineError),
+    /// The command ran but could not give an answer (e.g. solve found no
+    /// value meeting the condition): exit 1.
+    Failed {
+        /// What happened.
+        message: String,
+        /// What to try.
+        help: String,
+    },
     /// Several scenarios failed to load: exit 2.
     Many(Vec<AppError>),
 }
@@ -45,7 +53,7 @@ impl AppError {
             AppError::Output(OutputError::Cancelled) | AppError::Engine(EngineError::Cancelled) => {
                 130
             }
-            AppError::Output(_) | AppError::Engine(_) => 1,
+            AppError::Output(_) | AppError::Engine(_) | AppError::Failed { .. } => 1,
         }
     }
 }
@@ -54,7 +62,9 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Scenario(e) => write!(f, "{e}"),
-            AppError::Usage { message, help } => write!(f, "error: {message}\nhelp: {help}"),
+            AppError::Usage { message, help } | AppError::Failed { message, help } => {
+                write!(f, "error: {message}\nhelp: {help}")
+            }
             AppError::Output(OutputError::Cancelled) | AppError::Engine(EngineError::Cancelled) => {
                 write!(f, "error: interrupted; nothing was written and earlier results are unchanged")
             }
@@ -100,13 +110,16 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Run(args) => run_command(&args),
         Command::Check(args) => check_command(&args),
         Command::New(args) => new_command(&args),
+        Command::Sweep(args) => crate::studies::sweep_command(&args),
+        Command::Compare(args) => crate::studies::compare_command(&args),
+        Command::Solve(args) => crate::studies::solve_command(&args),
     }
 }
 
 /// Set by Ctrl-C; a second Ctrl-C exits at once.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-fn watch_for_ctrl_c() -> &'static AtomicBool {
+pub(crate) fn watch_for_ctrl_c() -> &'static AtomicBool {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             output::remove_unfinished();
@@ -119,7 +132,7 @@ fn watch_for_ctrl_c() -> &'static AtomicBool {
 /// Prints a line to stdout. When stdout is a pipe that was closed
 /// (`capsim check s.toml | head -1`) there is no one left to read: stop
 /// quietly instead of panicking in `println!`.
-fn say(text: &str) {
+pub(crate) fn say(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
@@ -130,7 +143,7 @@ fn say(text: &str) {
     }
 }
 
-fn parse_overrides(set: &[String]) -> Result<Vec<Override>, AppError> {
+pub(crate) fn parse_overrides(set: &[String]) -> Result<Vec<Override>, AppError> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for arg in set {
@@ -150,7 +163,10 @@ fn parse_overrides(set: &[String]) -> Result<Vec<Override>, AppError> {
 
 /// Loads every scenario named (or the built-in default), reporting every
 /// file's problems before giving up.
-fn load_all(files: &[PathBuf], overrides: &[Override]) -> Result<Vec<Scenario>, AppError> {
+pub(crate) fn load_all(
+    files: &[PathBuf],
+    overrides: &[Override],
+) -> Result<Vec<Scenario>, AppError> {
     if files.is_empty() {
         return Ok(vec![Scenario::builtin(overrides)?]);
     }
@@ -182,7 +198,7 @@ fn gib(bytes: u64) -> String {
 }
 
 /// Refuses runs that cannot fit in memory; warns about too few paths.
-fn guard_rails(scenario: &Scenario, threads: usize) -> Result<(), AppError> {
+pub(crate) fn guard_rails(scenario: &Scenario, threads: usize) -> Result<(), AppError> {
     let need = engine::memory_estimate(scenario, threads);
     if let Some(available) = available_memory() {
         if need > available {
@@ -206,7 +222,7 @@ fn guard_rails(scenario: &Scenario, threads: usize) -> Result<(), AppError> {
     Ok(())
 }
 
-fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -230,6 +246,12 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
     }
     let overrides = parse_overrides(&set)?;
     let mut scenarios = load_all(&args.scenarios, &overrides)?;
+    if let Some(name) = &args.variant {
+        scenarios = scenarios
+            .iter()
+            .map(|s| s.variant(name))
+            .collect::<Result<_, _>>()?;
+    }
     if let Some(out) = &args.out {
         let several = scenarios.len() > 1;
         for s in &mut scenarios {

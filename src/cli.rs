@@ -25,6 +25,99 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a commented starter scenario NAME.toml.
     New(NewArgs),
+    /// Sweep inputs over a grid: one run per combination of values (same
+    /// seed and paths at every point), sweep.csv and charts.
+    Sweep(SweepArgs),
+    /// Compare scenarios (a file with [[variants]] counts as its variants),
+    /// all run with the first one's seed and paths: compare.csv and charts.
+    Compare(CompareArgs),
+    /// Find the value of one input that meets a condition on a metric, e.g.
+    /// --vary revenue.growth --target "P50 breakeven_month <= 60".
+    Solve(SolveArgs),
+}
+
+/// Options shared by the commands that simulate.
+#[derive(Debug, Args)]
+pub struct SimulationArgs {
+    /// Number of paths (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub paths: Option<u64>,
+    /// Seed of the random streams (overrides the file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `capsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (none: the built-in default scenario).
+    pub scenario: Option<PathBuf>,
+    /// A swept key with its values: KEY=V1,V2,... (file syntax, e.g.
+    /// "cost.per_gw_usd=35B,45B") or KEY=LOW..HIGH:N for N evenly spaced
+    /// values. Repeat for a grid of all combinations; a single value fixes
+    /// the key at every point.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
+    pub set: Vec<String>,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
+}
+
+/// Arguments of `capsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (a file with [[variants]] counts as its variants).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Override an input or setting in every scenario, as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
+}
+
+/// Arguments of `capsim solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Scenario file (none: the built-in default scenario).
+    pub scenario: Option<PathBuf>,
+    /// The input to vary, e.g. build.rate_gw_per_week.
+    #[arg(long, value_name = "KEY")]
+    pub vary: String,
+    /// The condition to meet: "P50 breakeven_month <= 60",
+    /// "mean npv_usd >= 0" or "P(breakeven_month <= 60) >= 0.5".
+    #[arg(long, value_name = "CONDITION")]
+    pub target: String,
+    /// Range to search, LOW..HIGH (default: the input's distribution, or
+    /// its domain when bounded).
+    #[arg(long, value_name = "LOW..HIGH")]
+    pub range: Option<String>,
+    /// Report the smallest value meeting the condition (default: where it
+    /// switches).
+    #[arg(long, conflicts_with = "largest")]
+    pub smallest: bool,
+    /// Report the largest value meeting the condition.
+    #[arg(long)]
+    pub largest: bool,
+    /// Override an input or setting, as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
 }
 
 /// Arguments of `capsim run`.
@@ -49,6 +142,10 @@ pub struct RunArgs {
     /// --set build.rate_gw_per_week=0.5 or --set "cost.per_gw_usd=40B to 60B".
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Run a named [[variants]] entry of the file instead of the file as
+    /// written.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
     /// Do not draw charts or the HTML report.
     #[arg(long)]
     pub no_charts: bool,

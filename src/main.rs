@@ -4,6 +4,7 @@
 
 mod app;
 mod cli;
+mod studies;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;

@@ -71,13 +71,23 @@ pub fn significant(x: f64, sig: usize) -> String {
     }
 }
 
+/// `x` rounded to `sig` significant digits.
+pub fn round_significant(x: f64, sig: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let step = 10f64.powi(x.abs().log10().floor() as i32 - sig + 1);
+    (x / step).round() * step
+}
+
 /// Money with a scale suffix: `$1.4T`, `$420B`, `$35.2M`, `-$20B`.
 pub fn money(x: f64) -> String {
     if !x.is_finite() {
         return plain_number(x);
     }
     let sign = if x < 0.0 { "-" } else { "" };
-    let a = x.abs();
+    // Round to 3 significant digits first, so $999.97B shows as $1T.
+    let a = round_significant(x.abs(), 3);
     let (scaled, suffix) = if a >= 1e12 {
         (a / 1e12, "T")
     } else if a >= 1e9 {
@@ -153,6 +163,8 @@ mod tests {
         assert_eq!(money(-2e10), "-$20B");
         assert_eq!(money(35.24e6), "$35.2M");
         assert_eq!(money(1.2345e12), "$1.23T");
+        assert_eq!(money(999.97e9), "$1T");
+        assert_eq!(money(-999_600.0), "-$1M");
         assert_eq!(percent(0.38), "38%");
         assert_eq!(percent(0.125), "12.5%");
         assert_eq!(thousands(100_000), "100,000");

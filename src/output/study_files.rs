@@ -183,7 +183,7 @@ pub fn solve_json(
         value: solution.value,
         low: solution.low,
         high: solution.high,
-        condition: condition.to_string(),
+        condition: condition.text.clone(),
         achieved: finite(solution.achieved.value),
         achieved_interval: [
             finite(solution.achieved.lower),

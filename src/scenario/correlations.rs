@@ -26,9 +26,12 @@ pub(super) fn correlations(
         let Some(result) = diags.take(one_correlation(c, inputs)) else {
             continue;
         };
-        let Some(corr) = result else {
-            out.push((None, Some(format!("{}: a correlation was dropped because an override made one of its inputs fixed", c.loc))));
-            continue;
+        let corr = match result {
+            Ok(corr) => corr,
+            Err(why) => {
+                out.push((None, Some(format!("{}: {why}", c.loc))));
+                continue;
+            }
         };
         let (lo, hi) = if corr.a < corr.b {
             (corr.a, corr.b)
@@ -58,11 +61,11 @@ pub(super) fn correlations(
     out
 }
 
-/// One correlation table: `Ok(None)` when an override fixed an input.
+/// One correlation table: `Ok(Err(why))` when an override fixed an input.
 fn one_correlation(
     c: &RawCorrelation,
     inputs: &[&Input],
-) -> Result<Option<Correlation>, Diagnostic> {
+) -> Result<Result<Correlation, String>, Diagnostic> {
     let help = "write a = \"build.rate_gw_per_week\", b = \"cost.per_gw_usd\", rank = 0.3";
     let name = |node: &Option<Node>, which: &str| -> Result<(InputId, Loc), Diagnostic> {
         let Some(node) = node else {
@@ -135,7 +138,12 @@ fn one_correlation(
             continue;
         }
         if matches!(input.origin, Origin::Override(_)) {
-            return Ok(None);
+            return Ok(Err(format!(
+                "the correlation {} ~ {} was dropped: an override made {} fixed",
+                a.key(),
+                b.key(),
+                id.key()
+            )));
         }
         let (what, help) = match input.dist.fixed_value() {
             Some(v) if input.is_present() => (
@@ -157,7 +165,7 @@ fn one_correlation(
             help,
         ));
     }
-    Ok(Some(Correlation { a, b, rank }))
+    Ok(Ok(Correlation { a, b, rank }))
 }
 
 /// The copula's Pearson matrix (r = 2 sin(πρ/6)) must be positive

@@ -50,6 +50,10 @@ fn split_top_level(text: &str) -> Vec<String> {
     parts
 }
 
+fn round12(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 /// Parses `A..B:N` (N evenly spaced values from A to B inclusive), if the
 /// text has that form.
 fn parse_range(text: &str, loc: &Loc, key: &str) -> Option<Result<Vec<GridValue>, Diagnostic>> {
@@ -81,7 +85,9 @@ fn parse_range(text: &str, loc: &Loc, key: &str) -> Option<Result<Vec<GridValue>
             let x = if i + 1 == n {
                 b
             } else {
-                a + (b - a) * i as f64 / (n - 1) as f64
+                // 12 significant digits: 0.15..1:6 gives 0.32, not
+                // 0.31999999999999995.
+                round12(a + (b - a) * i as f64 / (n - 1) as f64)
             };
             GridValue {
                 text: plain_number(x),
@@ -191,6 +197,8 @@ mod tests {
         assert!(parse_grid_key("a=1..2:1").is_err());
         assert!(parse_grid_key("a=x..2:3").is_err());
         assert!(parse_grid_key("a=1..2:20000").is_err());
+        let tidy = parse_grid_key("k=0.15..1:6").unwrap();
+        assert_eq!(tidy.values[1].text, "0.32");
         let money = parse_grid_key("cost.per_gw_usd=30B..50B:3").unwrap();
         assert_eq!(money.values[1].number, Some(40e9));
         assert_eq!(money.values[1].text, "40000000000");

@@ -1,0 +1,428 @@
+//! The study commands: `capsim sweep`, `capsim compare`, `capsim solve`.
+//! Argument handling, progress and printing; the work is in
+//! `capsim::study` and the files in `capsim::output::study_files`.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use capsim::engine::{self, RunOptions};
+use capsim::model::Metric;
+use capsim::output::format::{percent, plain_number, significant, thousands};
+use capsim::output::terminal::metric_value;
+use capsim::output::{self, study_files, Staging};
+use capsim::scenario::value::parse_number;
+use capsim::scenario::{Override, Scenario};
+use capsim::study::compare::{self, CompareEntry};
+use capsim::study::condition::{Condition, Statistic};
+use capsim::study::grid::{parse_grid_key, GridKey};
+use capsim::study::solve::{self, Outcome, Seek};
+use capsim::study::sweep::{self, SweepResult};
+use capsim::study::StudyError;
+
+use crate::app::{
+    guard_rails, load_all, parse_overrides, progress_bar, say, watch_for_ctrl_c, AppError,
+};
+use crate::cli::{CompareArgs, SimulationArgs, SolveArgs, SweepArgs};
+
+impl From<StudyError> for AppError {
+    fn from(e: StudyError) -> Self {
+        match e {
+            StudyError::Scenario(e) => AppError::Scenario(e),
+            StudyError::Engine(e) => AppError::Engine(e),
+            StudyError::Usage { message, help } => AppError::Usage { message, help },
+        }
+    }
+}
+
+/// Writes one file of a study.
+type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
+
+/// `--paths` and `--seed` as overrides, after the command's `--set`s.
+fn overrides(set: &[String], sim: &SimulationArgs) -> Result<Vec<Override>, AppError> {
+    let mut set = set.to_vec();
+    if let Some(p) = sim.paths {
+        set.push(format!("scenario.paths={p}"));
+    }
+    if let Some(s) = sim.seed {
+        set.push(format!("scenario.seed=\"{s}\""));
+    }
+    parse_overrides(&set)
+}
+
+/// One scenario file, or the built-in default.
+fn load_one(file: &Option<PathBuf>, overrides: &[Override]) -> Result<Scenario, AppError> {
+    let files: Vec<PathBuf> = file.iter().cloned().collect();
+    Ok(load_all(&files, overrides)?.remove(0))
+}
+
+/// Writes the study's files and moves them into `dir`.
+fn write_files(
+    dir: &Path,
+    cancel: &AtomicBool,
+    files: Vec<(String, Fill<'_>)>,
+) -> Result<(PathBuf, Vec<String>), AppError> {
+    let mut staging = Staging::new(dir)?;
+    for (name, fill) in files {
+        staging.write_with(&name, Some(cancel), fill)?;
+    }
+    let names = staging.files().to_vec();
+    Ok((staging.commit()?, names))
+}
+
+fn chart_files<'a>(charts: Vec<(String, Vec<u8>)>) -> Vec<(String, Fill<'a>)> {
+    charts
+        .into_iter()
+        .map(|(name, bytes)| {
+            (
+                name,
+                Box::new(move |out: &mut dyn Write| out.write_all(&bytes)) as Fill<'a>,
+            )
+        })
+        .collect()
+}
+
+fn short(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(width - 1).collect::<String>())
+    }
+}
+
+/// `capsim sweep`.
+pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
+    let cancel = watch_for_ctrl_c();
+    let keys: Vec<GridKey> = args
+        .set
+        .iter()
+        .map(|a| parse_grid_key(a))
+        .collect::<Result<_, _>>()
+        .map_err(capsim::scenario::ScenarioError::from)?;
+    let base = load_one(&args.scenario, &overrides(&[], &args.sim)?)?;
+    let prepared = sweep::prepare(&base, &keys)?;
+    let dir = args
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-sweep", base.name)));
+    output::preflight(&dir)?;
+    let pool = engine::thread_pool(args.sim.threads.unwrap_or(0) as usize)?;
+    guard_rails(&base, pool.current_num_threads())?;
+    let bar = progress_bar(prepared.len() as u64 * base.paths, args.sim.quiet);
+    bar.set_message(format!("sweep {} points", prepared.len()));
+    let advance = |n: u64| bar.inc(n);
+    let options = RunOptions {
+        progress: Some(&advance),
+        cancel: Some(cancel),
+        metrics_only: true,
+    };
+    let started = Instant::now();
+    let result = pool.install(|| sweep::run(&keys, &prepared, &options));
+    bar.finish_and_clear();
+    let result = result?;
+    let seconds = started.elapsed().as_secs_f64();
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
+    let charts = if args.no_charts || !base.output.charts {
+        Vec::new()
+    } else {
+        pool.install(|| output::charts::sweep_charts(&result, &base))
+            .map_err(|e| AppError::Failed {
+                message: format!("cannot draw the sweep charts: {e}"),
+                help: "rerun with --no-charts to get the CSV".into(),
+            })?
+    };
+    let mut files: Vec<(String, Fill<'_>)> = vec![
+        (
+            "sweep.csv".into(),
+            Box::new(|out: &mut dyn Write| study_files::sweep_csv(&result, out)),
+        ),
+        (
+            "sweep.json".into(),
+            Box::new(|out: &mut dyn Write| study_files::sweep_json(&result, &base, seconds, out)),
+        ),
+    ];
+    let chart_count = charts.len();
+    files.extend(chart_files(charts));
+    let (dir, names) = write_files(&dir, cancel, files)?;
+    if !args.sim.quiet {
+        say(&sweep_summary(&result, &base, seconds));
+        if chart_count == 0 && !args.no_charts && base.output.charts && result.keys.len() > 2 {
+            say("charts are drawn for sweeps over one or two keys; see sweep.csv");
+        }
+        say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
+    }
+    Ok(())
+}
+
+fn sweep_summary(result: &SweepResult, base: &Scenario, seconds: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: sweep of {} points, {} paths each, seed {} ({:.1} s)\n",
+        base.name,
+        result.points.len(),
+        thousands(base.paths),
+        base.seed,
+        seconds
+    );
+    let widths: Vec<usize> = result
+        .keys
+        .iter()
+        .map(|k| k.key.chars().count().clamp(8, 28))
+        .collect();
+    let mut header = String::new();
+    for (k, &w) in result.keys.iter().zip(&widths) {
+        let _ = write!(header, "{:>w$}  ", short(&k.key, w));
+    }
+    let _ = writeln!(
+        out,
+        "  {header}{:>14}{:>14}{:>12}{:>14}",
+        "P50 funding", "P50 NPV", "P50 target", "P(breakeven)"
+    );
+    const SHOWN: usize = 40;
+    for point in result.points.iter().take(SHOWN) {
+        let mut row = String::new();
+        for ((k, &i), &w) in result.keys.iter().zip(&point.coords).zip(&widths) {
+            let v = &k.values[i];
+            let _ = write!(
+                row,
+                "{:>w$}  ",
+                short(&v.number.map_or_else(|| v.text.clone(), plain_number), w)
+            );
+        }
+        let s = |m: Metric| &point.summaries[m as usize];
+        let p50 = |m: Metric| metric_value(base, m, s(m).percentiles[3]);
+        let _ = writeln!(
+            out,
+            "  {row}{:>14}{:>14}{:>12}{:>14}",
+            p50(Metric::PeakFundingNeedUsd),
+            p50(Metric::NpvUsd),
+            p50(Metric::TargetMonth),
+            percent(1.0 - s(Metric::BreakevenMonth).censored_share)
+        );
+    }
+    if result.points.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "  … {} more points in sweep.csv",
+            result.points.len() - SHOWN
+        );
+    }
+    out
+}
+
+/// `capsim compare`.
+pub fn compare_command(args: &CompareArgs) -> Result<(), AppError> {
+    let cancel = watch_for_ctrl_c();
+    let files = load_all(&args.scenarios, &overrides(&args.set, &args.sim)?)?;
+    let scenarios = compare::expand(files)?;
+    if scenarios.len() < 2 {
+        return Err(AppError::Usage {
+            message: "compare needs at least two scenarios".into(),
+            help: "name two or more files, or one file with [[variants]]".into(),
+        });
+    }
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let default_dir = if names.len() <= 4 {
+        format!("compare-{}", names.join("-"))
+    } else {
+        format!(
+            "compare-{}-and-{}-more",
+            names[..3].join("-"),
+            names.len() - 3
+        )
+    };
+    let dir = args
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(default_dir));
+    output::preflight(&dir)?;
+    let pool = engine::thread_pool(args.sim.threads.unwrap_or(0) as usize)?;
+    for s in &scenarios {
+        for w in &s.warnings {
+            eprintln!("warning: {w}");
+        }
+        guard_rails(s, pool.current_num_threads())?;
+    }
+    let (paths, seed) = (scenarios[0].paths, scenarios[0].seed);
+    let bar = progress_bar(scenarios.len() as u64 * paths, args.sim.quiet);
+    bar.set_message(format!("compare {} scenarios", scenarios.len()));
+    let advance = |n: u64| bar.inc(n);
+    let options = RunOptions {
+        progress: Some(&advance),
+        cancel: Some(cancel),
+        metrics_only: false,
+    };
+    let started = Instant::now();
+    let entries = pool.install(|| compare::run(&scenarios, &options));
+    bar.finish_and_clear();
+    let entries = entries?;
+    let seconds = started.elapsed().as_secs_f64();
+    let charts = if args.no_charts {
+        Vec::new()
+    } else {
+        pool.install(|| output::charts::compare_charts(&entries, paths, seed))
+            .map_err(|e| AppError::Failed {
+                message: format!("cannot draw the comparison charts: {e}"),
+                help: "rerun with --no-charts to get the CSV".into(),
+            })?
+    };
+    let mut files: Vec<(String, Fill<'_>)> = vec![(
+        "compare.csv".into(),
+        Box::new(|out: &mut dyn Write| study_files::compare_csv(&entries, out)),
+    )];
+    files.extend(chart_files(charts));
+    let (dir, names) = write_files(&dir, cancel, files)?;
+    if !args.sim.quiet {
+        say(&compare_summary(&entries, &scenarios, paths, seed, seconds));
+        say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
+    }
+    Ok(())
+}
+
+fn compare_summary(
+    entries: &[CompareEntry],
+    scenarios: &[Scenario],
+    paths: u64,
+    seed: u64,
+    seconds: f64,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "comparison of {} scenarios, {} paths each, seed {} ({:.1} s)\n",
+        entries.len(),
+        thousands(paths),
+        seed,
+        seconds
+    );
+    let width = entries
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8)
+        + 2;
+    let _ = writeln!(
+        out,
+        "  {:<width$}{:>14}{:>14}{:>12}{:>12}{:>14}",
+        "scenario", "P50 funding", "P50 NPV", "P50 target", "P(target)", "P(breakeven)"
+    );
+    for (e, s) in entries.iter().zip(scenarios) {
+        let m = |metric: Metric| &e.statistics.summaries[metric as usize];
+        let p50 = |metric: Metric| metric_value(s, metric, m(metric).percentiles[3]);
+        let _ = writeln!(
+            out,
+            "  {:<width$}{:>14}{:>14}{:>12}{:>12}{:>14}",
+            e.name,
+            p50(Metric::PeakFundingNeedUsd),
+            p50(Metric::NpvUsd),
+            p50(Metric::TargetMonth),
+            percent(1.0 - m(Metric::TargetMonth).censored_share),
+            percent(1.0 - m(Metric::BreakevenMonth).censored_share)
+        );
+    }
+    out
+}
+
+/// Parses `--range LOW..HIGH`.
+fn parse_range(text: &str) -> Result<(f64, f64), AppError> {
+    let bad = |detail: String| AppError::Usage {
+        message: format!("--range {text}: {detail}"),
+        help: "write --range LOW..HIGH, e.g. --range 0.1..2 or --range 30B..60B".into(),
+    };
+    let (a, b) = text
+        .split_once("..")
+        .ok_or_else(|| bad("expected LOW..HIGH".into()))?;
+    let (a, b) = (parse_number(a).map_err(bad)?, parse_number(b).map_err(bad)?);
+    if a >= b {
+        return Err(bad("LOW must be below HIGH".into()));
+    }
+    Ok((a, b))
+}
+
+/// `capsim solve`.
+pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
+    let cancel = watch_for_ctrl_c();
+    let base = load_one(&args.scenario, &overrides(&args.set, &args.sim)?)?;
+    let condition = Condition::parse(&args.target, base.start).map_err(|e| AppError::Usage {
+        message: format!("--target \"{}\": {e}", args.target),
+        help: "see docs/sweeps.md for the condition grammar".into(),
+    })?;
+    let range = match &args.range {
+        Some(r) => parse_range(r)?,
+        None => solve::default_range(&base, &args.vary)?,
+    };
+    let seek = if args.smallest {
+        Seek::Smallest
+    } else if args.largest {
+        Seek::Largest
+    } else {
+        Seek::Switch
+    };
+    let dir = args
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-solve", base.name)));
+    output::preflight(&dir)?;
+    let pool = engine::thread_pool(args.sim.threads.unwrap_or(0) as usize)?;
+    guard_rails(&base, pool.current_num_threads())?;
+    let bar = if args.sim.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_message(format!("solving for {}", args.vary));
+    let advance = |n: u64| bar.inc(n);
+    let options = RunOptions {
+        progress: Some(&advance),
+        cancel: Some(cancel),
+        metrics_only: true,
+    };
+    let outcome =
+        pool.install(|| solve::solve(&base, &args.vary, &condition, range, seek, &options));
+    bar.finish_and_clear();
+    let show = |x: f64| match condition.statistic {
+        Statistic::Probability(..) => percent(x),
+        _ => metric_value(&base, condition.metric, x),
+    };
+    let num = |x: f64| significant(x, 6);
+    match outcome? {
+        Outcome::NotFound { at_low, at_high } => Err(AppError::Failed {
+            message: format!(
+                "no value of {} in {}..{} meets \"{}\": the statistic is {} at {} and {} at {}",
+                args.vary,
+                num(range.0),
+                num(range.1),
+                condition.text,
+                show(at_low.value),
+                num(range.0),
+                show(at_high.value),
+                num(range.1)
+            ),
+            help: "widen the search with --range LOW..HIGH, or check the condition (see docs/sweeps.md)".into(),
+        }),
+        Outcome::Found(solution) => {
+            let files: Vec<(String, Fill<'_>)> =
+                vec![("solve.json".into(), Box::new(|out: &mut dyn Write| study_files::solve_json(&solution, &condition, &base, out)))];
+            let (dir, names) = write_files(&dir, cancel, files)?;
+            say(&format!("{} = {}", solution.key, plain_number(solution.value)));
+            if !args.sim.quiet {
+                let side = if solution.passes_above { "at and above" } else { "at and below" };
+                say(&format!("  {}: met {side} this value in {}..{}", condition.text, num(range.0), num(range.1)));
+                say(&format!("  Monte Carlo uncertainty (95%): {} to {}", num(solution.low), num(solution.high)));
+                say(&format!("  at the value: {} (95% interval {} to {})", show(solution.achieved.value), show(solution.achieved.lower), show(solution.achieved.upper)));
+                say(&format!("  {} runs of {} paths, seed {}", solution.runs, thousands(base.paths), base.seed));
+                say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! `capsim sweep`, `compare` and `solve` as a user runs them.
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scenario(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// P50 of `metric` at every point of a sweep.csv, in file order.
+fn p50s(csv: &str, metric: &str, keys: usize) -> Vec<f64> {
+    csv.lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(keys) == Some(metric))
+        .map(|l| l.split(',').nth(keys + 3).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn sweep_writes_the_grid_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("small.toml"),
+            "--set",
+            "build.rate_gw_per_week=0.2,0.5,1",
+            "--set",
+            "revenue.margin=60%,70%",
+            "--paths",
+            "1500",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sweep of 6 points"));
+    let csv = read(tmp.path(), "sweep.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "build.rate_gw_per_week,revenue.margin,metric,mean,p5,p50,p95,censored_share"
+    );
+    assert_eq!(lines.len(), 1 + 6 * 11);
+    assert!(lines[1].starts_with("0.2,0.6,target_month,"));
+    assert!(
+        lines[12].starts_with("0.2,0.7,target_month,"),
+        "the last key varies fastest"
+    );
+    assert!(lines[23].starts_with("0.5,0.6,"));
+    let json: serde_json::Value = serde_json::from_str(&read(tmp.path(), "sweep.json")).unwrap();
+    assert_eq!(json["points"], 6);
+    assert_eq!(json["paths"], 1500);
+    assert_eq!(json["keys"][1]["values"][1], "70%");
+}
+
+#[test]
+fn common_random_numbers_make_target_month_strictly_monotone_in_build_rate() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("small.toml"),
+            "--set",
+            "build.rate_gw_per_week=0.15..0.9:6",
+            "--paths",
+            "3000",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let p50 = p50s(&read(tmp.path(), "sweep.csv"), "target_month", 1);
+    assert_eq!(p50.len(), 6);
+    assert!(p50.windows(2).all(|w| w[1] < w[0]), "{p50:?}");
+}
+
+#[test]
+fn sweep_rejects_bad_grids_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("small.toml"),
+            "--set",
+            "revenue.margin=50%,150%",
+            "--out",
+        ])
+        .arg(tmp.path().join("a"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("revenue.margin"));
+    cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("small.toml"),
+            "--set",
+            "revenue.margin=0..1:200",
+            "--set",
+            "cost.utilization=0..1:60",
+            "--out",
+        ])
+        .arg(tmp.path().join("b"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("12000 points"));
+    cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("small.toml"),
+            "--set",
+            "build.rate_gw_per_wk=1,2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean"));
+    assert!(!tmp.path().join("a").exists() && !tmp.path().join("b").exists());
+}
+
+#[test]
+fn compare_runs_variants_as_scenarios_with_one_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "compare",
+            &scenario("bull-base-bear.toml"),
+            "--paths",
+            "2000",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("comparison of 3 scenarios"));
+    let csv = read(tmp.path(), "compare.csv");
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "scenario,metric,mean,p5,p50,p95,censored_share"
+    );
+    assert_eq!(csv.lines().count(), 1 + 3 * 11);
+    let names: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .step_by(11)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3);
+    assert!(
+        names[0].ends_with("-bull") && names[1].ends_with("-base") && names[2].ends_with("-bear"),
+        "{names:?}"
+    );
+    cargo_bin_cmd!("capsim")
+        .args(["compare", &fixture("small.toml")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least two scenarios"));
+}
+
+#[test]
+fn solve_finds_the_known_build_rate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            &fixture("deterministic.toml"),
+            "--vary",
+            "build.rate_gw_per_week",
+            "--target",
+            "P50 target_month <= 12",
+            "--range",
+            "0.1..2",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let first = String::from_utf8(out).unwrap();
+    let value: f64 = first
+        .lines()
+        .next()
+        .unwrap()
+        .strip_prefix("build.rate_gw_per_week = ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    // 13 months at rate × 365.25/84 GW a month must reach 30 GW.
+    let exact = 30.0 / (13.0 * 365.25 / 84.0);
+    assert!(value >= exact && value - exact < 4e-4, "{value} vs {exact}");
+    let json: serde_json::Value = serde_json::from_str(&read(tmp.path(), "solve.json")).unwrap();
+    for key in [
+        "key",
+        "value",
+        "low",
+        "high",
+        "condition",
+        "achieved",
+        "paths",
+        "seed",
+    ] {
+        assert!(json.get(key).is_some(), "solve.json lacks {key}");
+    }
+    assert_eq!(json["achieved"], 12.0);
+    assert_eq!(json["condition"], "P50 target_month <= 12");
+}
+
+#[test]
+fn solve_says_when_nothing_works_and_rejects_bad_conditions() {
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            &fixture("deterministic.toml"),
+            "--vary",
+            "build.rate_gw_per_week",
+            "--target",
+            "P50 target_month <= 3",
+            "--range",
+            "0.1..0.5",
+            "--quiet",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no value of build.rate_gw_per_week in 0.1..0.5 meets",
+        ));
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            &fixture("deterministic.toml"),
+            "--vary",
+            "build.rate_gw_per_week",
+            "--target",
+            "P50 breakeven <= 60",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown metric"));
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            &fixture("deterministic.toml"),
+            "--vary",
+            "plan.target_gw",
+            "--target",
+            "P50 breakeven_month <= 60",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--range"));
+}
+
+#[test]
+fn run_takes_a_variant() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "run",
+            &scenario("bull-base-bear.toml"),
+            "--variant",
+            "bear",
+            "--paths",
+            "800",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    assert!(read(tmp.path(), "run.json").contains("-bear"));
+    cargo_bin_cmd!("capsim")
+        .args(["run", &scenario("bull-base-bear.toml"), "--variant", "moon"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no variant named \"moon\""));
+}
