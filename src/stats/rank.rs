@@ -107,23 +107,36 @@ impl Ranker {
     }
 }
 
-/// Spearman correlation from doubled ranks: the Pearson correlation of the
-/// ranks, computed in exact integer arithmetic (so it is the same whatever
-/// the thread count). NaN when either column is constant.
-pub fn spearman(a: &[u32], b: &[u32]) -> f64 {
-    let n = a.len() as i64;
-    let centre = n + 1;
-    let (mut ab, mut aa, mut bb) = (0i128, 0i128, 0i128);
-    for (&x, &y) in a.iter().zip(b) {
-        let (x, y) = (i64::from(x) - centre, i64::from(y) - centre);
-        ab += i128::from(x * y);
-        aa += i128::from(x * x);
-        bb += i128::from(y * y);
-    }
+/// Σ (r − (n + 1))² of doubled ranks: the spread that Spearman's
+/// denominator needs, computed once per column.
+pub fn centred_square_sum(ranks: &[u32]) -> i128 {
+    let centre = ranks.len() as i64 + 1;
+    ranks
+        .iter()
+        .map(|&r| i128::from((i64::from(r) - centre).pow(2)))
+        .sum()
+}
+
+/// Spearman correlation from doubled ranks and their centred square sums:
+/// the Pearson correlation of the ranks, computed in exact integer
+/// arithmetic (so it is the same whatever the thread count). NaN when
+/// either column is constant.
+pub fn spearman_with(a: &[u32], b: &[u32], aa: i128, bb: i128) -> f64 {
     if aa == 0 || bb == 0 {
         return f64::NAN;
     }
+    let centre = a.len() as i64 + 1;
+    let ab: i128 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| i128::from((i64::from(x) - centre) * (i64::from(y) - centre)))
+        .sum();
     ab as f64 / (aa as f64 * bb as f64).sqrt()
+}
+
+/// Spearman correlation of two columns of doubled ranks.
+pub fn spearman(a: &[u32], b: &[u32]) -> f64 {
+    spearman_with(a, b, centred_square_sum(a), centred_square_sum(b))
 }
 
 #[cfg(test)]

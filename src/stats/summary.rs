@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use super::quantile::{mean_sd, percentile_sorted, PERCENTILES};
-use super::rank::{spearman, Ranker};
+use super::rank::{centred_square_sum, spearman_with, Ranker};
 use crate::model::{Metric, METRICS, N_METRICS};
 use crate::scenario::InputId;
 
@@ -76,17 +76,18 @@ fn summarize(metric: Metric, sorted: &[f64]) -> MetricSummary {
 /// Each column is sorted once; only its ranks (4 bytes a path) are kept.
 pub fn analyze(rows: &[f64], inputs: &[InputId]) -> PathStatistics {
     let width = inputs.len() + N_METRICS;
-    let columns: Vec<(Option<MetricSummary>, Vec<u32>)> = (0..width)
+    let columns: Vec<(Option<MetricSummary>, Vec<u32>, i128)> = (0..width)
         .into_par_iter()
         .map_init(Ranker::default, |ranker, j| {
             let ranks = ranker.rank(rows, width, j);
             let summary = j
                 .checked_sub(inputs.len())
                 .map(|k| summarize(METRICS[k], ranker.sorted()));
-            (summary, ranks)
+            let spread = centred_square_sum(&ranks);
+            (summary, ranks, spread)
         })
         .collect();
-    let summaries = columns.iter().filter_map(|(s, _)| s.clone()).collect();
+    let summaries = columns.iter().filter_map(|(s, _, _)| s.clone()).collect();
     let pairs: Vec<(usize, usize)> = (0..N_METRICS)
         .flat_map(|k| (0..inputs.len()).map(move |i| (k, i)))
         .collect();
@@ -95,7 +96,10 @@ pub fn analyze(rows: &[f64], inputs: &[InputId]) -> PathStatistics {
         .map(|&(k, i)| SensitivityEntry {
             metric: METRICS[k],
             input: inputs[i],
-            spearman: spearman(&columns[i].1, &columns[inputs.len() + k].1),
+            spearman: {
+                let (a, b) = (&columns[i], &columns[inputs.len() + k]);
+                spearman_with(&a.1, &b.1, a.2, b.2)
+            },
         })
         .collect();
     PathStatistics {
