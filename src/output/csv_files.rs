@@ -172,39 +172,58 @@ impl Exporter for MetricsCsv {
         out.write_all(&header.finish()?)?;
         let width = sim.width();
         let blocks: Vec<&[f64]> = sim.rows.chunks(BLOCK_ROWS * width).collect();
-        // Format a few blocks at a time so memory stays bounded.
-        for (group_index, group) in blocks
-            .chunks(4 * rayon::current_num_threads().max(1))
-            .enumerate()
-        {
+        // Format a few blocks at a time so memory stays bounded, and format
+        // the next group on the pool while this thread writes the last one.
+        let per_group = 4 * rayon::current_num_threads().max(1);
+        let groups: Vec<&[&[f64]]> = blocks.chunks(per_group).collect();
+        let mut ready = groups.first().map(|g| format_rows(g, 0, width));
+        for index in 0..groups.len() {
             if report.cancelled() {
                 return Err(io::Error::other("interrupted"));
             }
-            let first_block = group_index * 4 * rayon::current_num_threads().max(1);
-            // Numbers never need quoting, so rows are written directly.
-            let texts: Vec<Vec<u8>> = group
-                .par_iter()
-                .enumerate()
-                .map(|(i, rows)| {
-                    let mut text = Vec::with_capacity(rows.len() * 20);
-                    let first_path = (first_block + i) * BLOCK_ROWS;
-                    for (r, row) in rows.chunks(width).enumerate() {
-                        push_number(&mut text, (first_path + r) as f64);
-                        for &x in row {
-                            text.push(b',');
-                            push_number(&mut text, x);
-                        }
-                        text.push(b'\n');
-                    }
-                    text
-                })
-                .collect();
-            for text in texts {
-                out.write_all(&text)?;
-            }
+            let texts = ready.take().unwrap_or_default();
+            let mut next = None;
+            let written = rayon::in_place_scope(|scope| {
+                if let Some(group) = groups.get(index + 1) {
+                    let next = &mut next;
+                    scope.spawn(move |_| {
+                        *next = Some(format_rows(
+                            group,
+                            (index + 1) * per_group * BLOCK_ROWS,
+                            width,
+                        ))
+                    });
+                }
+                texts.iter().try_for_each(|text| out.write_all(text))
+            });
+            written?;
+            ready = next;
         }
         Ok(())
     }
+}
+
+/// Formats blocks of rows as CSV lines (numbers never need quoting, so
+/// they are written directly), in parallel, in order; the first row is
+/// path `first_path`.
+fn format_rows(blocks: &[&[f64]], first_path: usize, width: usize) -> Vec<Vec<u8>> {
+    blocks
+        .par_iter()
+        .enumerate()
+        .map(|(i, rows)| {
+            let mut text = Vec::with_capacity(rows.len() * 20);
+            let first = first_path + i * BLOCK_ROWS;
+            for (r, row) in rows.chunks(width).enumerate() {
+                push_number(&mut text, (first + r) as f64);
+                for &x in row {
+                    text.push(b',');
+                    push_number(&mut text, x);
+                }
+                text.push(b'\n');
+            }
+            text
+        })
+        .collect()
 }
 
 /// `sensitivity.csv`: Spearman correlation of every uncertain input with
