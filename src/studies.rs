@@ -2,24 +2,22 @@
 //! Argument handling, progress and printing; the work is in
 //! `capsim::study` and the files in `capsim::output::study_files`.
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use capsim::engine::{self, RunOptions};
-use capsim::model::Metric;
 use capsim::output::format::{percent, plain_number, significant, thousands};
 use capsim::output::terminal::metric_value;
-use capsim::output::{self, study_files, Staging};
+use capsim::output::{self, study_files, terminal, Staging};
 use capsim::scenario::value::parse_number;
 use capsim::scenario::{Override, Scenario};
-use capsim::study::compare::{self, CompareEntry};
+use capsim::study::compare;
 use capsim::study::condition::{Condition, Statistic};
 use capsim::study::grid::{parse_grid_key, GridKey};
 use capsim::study::solve::{self, Outcome, Seek};
-use capsim::study::sweep::{self, SweepResult};
+use capsim::study::sweep;
 use capsim::study::StudyError;
 
 use crate::app::{
@@ -84,14 +82,6 @@ fn chart_files<'a>(charts: Vec<(String, Vec<u8>)>) -> Vec<(String, Fill<'a>)> {
         .collect()
 }
 
-fn short(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(width - 1).collect::<String>())
-    }
-}
-
 /// `capsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
@@ -150,70 +140,13 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
     files.extend(chart_files(charts));
     let (dir, names) = write_files(&dir, cancel, files)?;
     if !args.sim.quiet {
-        say(&sweep_summary(&result, &base, seconds));
+        say(&terminal::sweep_summary(&result, &base, seconds));
         if chart_count == 0 && !args.no_charts && base.output.charts && result.keys.len() > 2 {
             say("charts are drawn for sweeps over one or two keys; see sweep.csv");
         }
         say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
     }
     Ok(())
-}
-
-fn sweep_summary(result: &SweepResult, base: &Scenario, seconds: f64) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: sweep of {} points, {} paths each, seed {} ({:.1} s)\n",
-        base.name,
-        result.points.len(),
-        thousands(base.paths),
-        base.seed,
-        seconds
-    );
-    let widths: Vec<usize> = result
-        .keys
-        .iter()
-        .map(|k| k.key.chars().count().clamp(8, 28))
-        .collect();
-    let mut header = String::new();
-    for (k, &w) in result.keys.iter().zip(&widths) {
-        let _ = write!(header, "{:>w$}  ", short(&k.key, w));
-    }
-    let _ = writeln!(
-        out,
-        "  {header}{:>14}{:>14}{:>12}{:>14}",
-        "P50 funding", "P50 NPV", "P50 target", "P(breakeven)"
-    );
-    const SHOWN: usize = 40;
-    for point in result.points.iter().take(SHOWN) {
-        let mut row = String::new();
-        for ((k, &i), &w) in result.keys.iter().zip(&point.coords).zip(&widths) {
-            let v = &k.values[i];
-            let _ = write!(
-                row,
-                "{:>w$}  ",
-                short(&v.number.map_or_else(|| v.text.clone(), plain_number), w)
-            );
-        }
-        let s = |m: Metric| &point.summaries[m as usize];
-        let p50 = |m: Metric| metric_value(base, m, s(m).percentiles[3]);
-        let _ = writeln!(
-            out,
-            "  {row}{:>14}{:>14}{:>12}{:>14}",
-            p50(Metric::PeakFundingNeedUsd),
-            p50(Metric::NpvUsd),
-            p50(Metric::TargetMonth),
-            percent(1.0 - s(Metric::BreakevenMonth).censored_share)
-        );
-    }
-    if result.points.len() > SHOWN {
-        let _ = writeln!(
-            out,
-            "  … {} more points in sweep.csv",
-            result.points.len() - SHOWN
-        );
-    }
-    out
 }
 
 /// `capsim compare`.
@@ -280,55 +213,12 @@ pub fn compare_command(args: &CompareArgs) -> Result<(), AppError> {
     files.extend(chart_files(charts));
     let (dir, names) = write_files(&dir, cancel, files)?;
     if !args.sim.quiet {
-        say(&compare_summary(&entries, &scenarios, paths, seed, seconds));
+        say(&terminal::compare_summary(
+            &entries, &scenarios, paths, seed, seconds,
+        ));
         say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
     }
     Ok(())
-}
-
-fn compare_summary(
-    entries: &[CompareEntry],
-    scenarios: &[Scenario],
-    paths: u64,
-    seed: u64,
-    seconds: f64,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "comparison of {} scenarios, {} paths each, seed {} ({:.1} s)\n",
-        entries.len(),
-        thousands(paths),
-        seed,
-        seconds
-    );
-    let width = entries
-        .iter()
-        .map(|e| e.name.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8)
-        + 2;
-    let _ = writeln!(
-        out,
-        "  {:<width$}{:>14}{:>14}{:>12}{:>12}{:>14}",
-        "scenario", "P50 funding", "P50 NPV", "P50 target", "P(target)", "P(breakeven)"
-    );
-    for (e, s) in entries.iter().zip(scenarios) {
-        let m = |metric: Metric| &e.statistics.summaries[metric as usize];
-        let p50 = |metric: Metric| metric_value(s, metric, m(metric).percentiles[3]);
-        let _ = writeln!(
-            out,
-            "  {:<width$}{:>14}{:>14}{:>12}{:>12}{:>14}",
-            e.name,
-            p50(Metric::PeakFundingNeedUsd),
-            p50(Metric::NpvUsd),
-            p50(Metric::TargetMonth),
-            percent(1.0 - m(Metric::TargetMonth).censored_share),
-            percent(1.0 - m(Metric::BreakevenMonth).censored_share)
-        );
-    }
-    out
 }
 
 /// Parses `--range LOW..HIGH`.

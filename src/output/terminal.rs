@@ -3,11 +3,13 @@
 
 use std::fmt::Write as _;
 
-use super::format::{money, percent, significant, thousands};
+use super::format::{money, percent, plain_number, significant, thousands};
 use crate::engine::RunResults;
 use crate::model::Metric;
 use crate::scenario::keys::Unit;
 use crate::scenario::{Origin, Scenario};
+use crate::study::compare::CompareEntry;
+use crate::study::sweep::SweepResult;
 
 /// A value in an input's unit, for people.
 pub fn value_in_unit(unit: Unit, x: f64) -> String {
@@ -189,5 +191,119 @@ pub fn check_listing(scenario: &Scenario) -> String {
         scenario.uncertain_inputs().len(),
         scenario.output.dir.display()
     );
+    out
+}
+
+/// `text` cut to `width` characters with an ellipsis.
+fn short(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(width - 1).collect::<String>())
+    }
+}
+
+/// The table printed after a sweep: each point's key values and the P50 of
+/// the headline metrics.
+pub fn sweep_summary(result: &SweepResult, base: &Scenario, seconds: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: sweep of {} points, {} paths each, seed {} ({:.1} s)\n",
+        base.name,
+        result.points.len(),
+        thousands(base.paths),
+        base.seed,
+        seconds
+    );
+    let widths: Vec<usize> = result
+        .keys
+        .iter()
+        .map(|k| k.key.chars().count().clamp(8, 28))
+        .collect();
+    let mut header = String::new();
+    for (k, &w) in result.keys.iter().zip(&widths) {
+        let _ = write!(header, "{:>w$}  ", short(&k.key, w));
+    }
+    let _ = writeln!(
+        out,
+        "  {header}{:>14}{:>14}{:>12}{:>14}",
+        "P50 funding", "P50 NPV", "P50 target", "P(breakeven)"
+    );
+    const SHOWN: usize = 40;
+    for point in result.points.iter().take(SHOWN) {
+        let mut row = String::new();
+        for ((k, &i), &w) in result.keys.iter().zip(&point.coords).zip(&widths) {
+            let v = &k.values[i];
+            let _ = write!(
+                row,
+                "{:>w$}  ",
+                short(&v.number.map_or_else(|| v.text.clone(), plain_number), w)
+            );
+        }
+        let s = |m: Metric| &point.summaries[m as usize];
+        let p50 = |m: Metric| metric_value(base, m, s(m).percentiles[3]);
+        let _ = writeln!(
+            out,
+            "  {row}{:>14}{:>14}{:>12}{:>14}",
+            p50(Metric::PeakFundingNeedUsd),
+            p50(Metric::NpvUsd),
+            p50(Metric::TargetMonth),
+            percent(1.0 - s(Metric::BreakevenMonth).censored_share)
+        );
+    }
+    if result.points.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "  … {} more points in sweep.csv",
+            result.points.len() - SHOWN
+        );
+    }
+    out
+}
+
+/// The table printed after a comparison: one row per scenario.
+pub fn compare_summary(
+    entries: &[CompareEntry],
+    scenarios: &[Scenario],
+    paths: u64,
+    seed: u64,
+    seconds: f64,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "comparison of {} scenarios, {} paths each, seed {} ({:.1} s)\n",
+        entries.len(),
+        thousands(paths),
+        seed,
+        seconds
+    );
+    let width = entries
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8)
+        + 2;
+    let _ = writeln!(
+        out,
+        "  {:<width$}{:>14}{:>14}{:>12}{:>12}{:>14}",
+        "scenario", "P50 funding", "P50 NPV", "P50 target", "P(target)", "P(breakeven)"
+    );
+    for (e, s) in entries.iter().zip(scenarios) {
+        let m = |metric: Metric| &e.statistics.summaries[metric as usize];
+        let p50 = |metric: Metric| metric_value(s, metric, m(metric).percentiles[3]);
+        let _ = writeln!(
+            out,
+            "  {:<width$}{:>14}{:>14}{:>12}{:>12}{:>14}",
+            e.name,
+            p50(Metric::PeakFundingNeedUsd),
+            p50(Metric::NpvUsd),
+            p50(Metric::TargetMonth),
+            percent(1.0 - m(Metric::TargetMonth).censored_share),
+            percent(1.0 - m(Metric::BreakevenMonth).censored_share)
+        );
+    }
     out
 }

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::error::{closest, Diagnostic, Diagnostics, Loc};
-use super::keys::{
-    keys_of_section, settable_keys, INPUTS, INPUT_SECTIONS, OUTPUT_KEYS, SCENARIO_KEYS, TOP_LEVEL,
-};
-use super::node::{parse_document, parse_value, relocate, Entry, Node, Value};
+use super::keys::{keys_of_section, INPUTS, INPUT_SECTIONS, OUTPUT_KEYS, SCENARIO_KEYS, TOP_LEVEL};
+use super::node::{parse_document, Entry, Node, Value};
+
+mod overrides;
+
+pub use overrides::Override;
 
 /// A value for one key, and whether it came from an override.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,73 +47,6 @@ pub struct RawVariant {
     pub loc: Loc,
     /// The `set` entries.
     pub sets: Vec<Override>,
-}
-
-/// A `KEY = VALUE` that replaces what the file says.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Override {
-    /// Dotted key, e.g. `build.rate_gw_per_week`.
-    pub key: String,
-    /// The value.
-    pub node: Node,
-    /// Where the key was written.
-    pub key_loc: Loc,
-}
-
-impl Override {
-    /// Parses a `--set KEY=VALUE` argument. The value is read as TOML when
-    /// it is valid TOML (`0.5`, `"40B"`, `{ dist = ... }`, `false`), and as
-    /// a string otherwise, so `--set cost.per_gw_usd=40B to 60B` works
-    /// without inner quotes.
-    ///
-    /// # Errors
-    /// When the argument has no `=` or no key.
-    pub fn parse(arg: &str) -> Result<Override, Diagnostic> {
-        let loc = Loc::whole(format!("--set {arg}"));
-        let Some((key, value)) = arg.split_once('=') else {
-            return Err(Diagnostic::new(
-                &loc,
-                arg,
-                "expected KEY=VALUE",
-                "write e.g. --set build.rate_gw_per_week=0.5",
-            ));
-        };
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(Diagnostic::new(
-                &loc,
-                "(empty)",
-                "the key before `=` is empty",
-                "write e.g. --set build.rate_gw_per_week=0.5",
-            ));
-        }
-        let text = value.trim();
-        let source: Arc<str> = Arc::from(format!("--set {arg}"));
-        let node = match parse_value(&source, text) {
-            Ok(node) => node,
-            // `{`, `[` and quotes start TOML values: report the TOML error
-            // instead of reading the broken value as a string.
-            Err(mut d) if text.starts_with(['{', '[', '"', '\'']) => {
-                d.key = key.to_string();
-                d.message = format!("{} (at character {} of the value)", d.message, d.loc.col);
-                d.loc = loc;
-                d.help = Some(
-                    "write a TOML value, e.g. --set 'cost.per_gw_usd={ dist = \"uniform\", min = \"40B\", max = \"60B\" }' (quote the whole argument in the shell)"
-                        .to_string(),
-                );
-                return Err(d);
-            }
-            Err(_) => Node {
-                value: Value::Str(text.to_string()),
-                loc: loc.clone(),
-            },
-        };
-        Ok(Override {
-            key: key.to_string(),
-            node,
-            key_loc: loc,
-        })
-    }
 }
 
 /// The scenario as written: values by dotted key, before validation.
@@ -347,60 +282,6 @@ impl RawScenario {
             }
         }
     }
-
-    /// Applies overrides in order (later ones win).
-    ///
-    /// # Errors
-    /// Every override whose key is not settable.
-    pub fn apply(&mut self, overrides: &[Override]) -> Result<(), Vec<Diagnostic>> {
-        let mut diags = Diagnostics::default();
-        let keys = settable_keys();
-        for o in overrides {
-            if !keys.contains(&o.key) {
-                let hint = closest(&o.key, keys.iter().map(String::as_str))
-                    .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-                let extra = if o.key.starts_with("correlations") || o.key.starts_with("variants") {
-                    "correlations and variants can only be changed in the file"
-                } else {
-                    "keys are written section.key, e.g. build.rate_gw_per_week; `capsim check` lists the inputs"
-                };
-                // A `--set` has no line of its own: name the file it was
-                // given for.
-                let message = if o.key_loc.line == 0 {
-                    format!("unknown key (in a --set for {})", self.source)
-                } else {
-                    "unknown key".to_string()
-                };
-                diags.push(Diagnostic::new(
-                    &o.key_loc,
-                    o.key.clone(),
-                    message,
-                    format!("{hint}{extra}"),
-                ));
-                continue;
-            }
-            let mut node = o.node.clone();
-            if o.key_loc.line == 0 {
-                // Name the scenario too, so a message about a `--set`
-                // value says which file it was applied to.
-                let loc = Loc::whole(format!("{} (applied to {})", o.key_loc.source, self.source));
-                relocate(&mut node, &loc);
-            }
-            self.values.insert(
-                o.key.clone(),
-                RawValue {
-                    node,
-                    key_loc: o.key_loc.clone(),
-                    overridden: true,
-                },
-            );
-            if o.key_loc.line == 0 {
-                self.applied
-                    .push(o.key_loc.source.trim_start_matches("--set ").to_string());
-            }
-        }
-        diags.finish(|| ()).map_err(|e| e.diagnostics)
-    }
 }
 
 /// A key as TOML writes it: bare when it can be, else quoted (`""`).
@@ -480,85 +361,4 @@ fn unknown_key(section: &str, key: &str, loc: &Loc) -> Diagnostic {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<RawScenario, Vec<Diagnostic>> {
-        RawScenario::parse("t.toml", None, text)
-    }
-
-    #[test]
-    fn collects_values_correlations_and_variants() {
-        let raw = parse("[plan]\ntarget_gw = 30\n[[correlations]]\na = \"x\"\nb = \"y\"\nrank = 0.3\n[[variants]]\nname = \"bull\"\nset = { \"revenue.growth\" = \"150%\" }\n").unwrap();
-        assert!(raw.values.contains_key("plan.target_gw"));
-        assert_eq!(raw.correlations.len(), 1);
-        assert_eq!(raw.variants[0].sets[0].key, "revenue.growth");
-    }
-
-    #[test]
-    fn unknown_keys_get_hints() {
-        let e = parse("[build]\nrate_gw_per_wek = 1\n").unwrap_err();
-        assert_eq!(e[0].key, "build.rate_gw_per_wek");
-        assert_eq!(
-            e[0].help.as_deref(),
-            Some("did you mean `rate_gw_per_week`?")
-        );
-        let e = parse("[cost]\nrate_gw_per_week = 1\n").unwrap_err();
-        assert_eq!(
-            e[0].help.as_deref(),
-            Some("`rate_gw_per_week` belongs in the [build] section")
-        );
-        let e = parse("[bulid]\nx = 1\n").unwrap_err();
-        assert!(e[0]
-            .help
-            .as_deref()
-            .unwrap()
-            .starts_with("did you mean [build]?"));
-        let e = parse("target_gw = 3\n").unwrap_err();
-        assert!(e[0].help.as_deref().unwrap().contains("[plan]"));
-        let e = parse("\"\" = 5\n[plan]\n\"a b\" = 1\n").unwrap_err();
-        assert_eq!(
-            (e[0].key.as_str(), e[1].key.as_str()),
-            ("\"\"", "plan.\"a b\"")
-        );
-        let e = parse("[plan]\ntarget = 1\n[cost]\nfoo = 2\n").unwrap_err();
-        assert_eq!(e.len(), 2, "reports every problem");
-    }
-
-    #[test]
-    fn overrides_replace_and_check_keys() {
-        let mut raw = parse("[build]\nrate_gw_per_week = 1\n").unwrap();
-        raw.apply(&[Override::parse("build.rate_gw_per_week=0.5").unwrap()])
-            .unwrap();
-        assert_eq!(
-            raw.values["build.rate_gw_per_week"].node.value,
-            Value::Float(0.5)
-        );
-        assert!(raw.values["build.rate_gw_per_week"].overridden);
-        raw.apply(&[Override::parse("cost.per_gw_usd=40B to 60B").unwrap()])
-            .unwrap();
-        assert_eq!(
-            raw.values["cost.per_gw_usd"].node.value,
-            Value::Str("40B to 60B".into())
-        );
-        let e = raw
-            .apply(&[Override::parse("build.rate=1").unwrap()])
-            .unwrap_err();
-        assert!(
-            e[0].help.as_deref().unwrap().contains("build.ramp_months")
-                || e[0].help.as_deref().unwrap().contains("keys are written")
-        );
-        assert!(Override::parse("no-equals").is_err());
-        let d = Override::parse("cost.per_gw_usd={ dist = \"uniform\", min = 1").unwrap_err();
-        assert_eq!(d.key, "cost.per_gw_usd");
-        assert!(d.message.contains("not valid TOML"), "{}", d.message);
-        assert_eq!(
-            d.loc.to_string(),
-            "--set cost.per_gw_usd={ dist = \"uniform\", min = 1"
-        );
-        assert_eq!(
-            raw.applied,
-            vec!["build.rate_gw_per_week=0.5", "cost.per_gw_usd=40B to 60B"]
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,182 @@
+//! The engine: determinism, bands against exact percentiles, cancelling.
+
+use super::*;
+use crate::model::{Metric, Series};
+
+fn scenario(text: &str) -> Scenario {
+    Scenario::from_str("t.toml", Some("t"), text, &[]).unwrap()
+}
+
+const REALISTIC: &str = "[scenario]\npaths = 9000\nseed = 5\nsampling = \"lhs\"\n[build]\nrate_gw_per_week = { dist = \"pert\", min = 0.1, mode = 0.3, max = 1.0 }\nlag_months = { dist = \"uniform\", min = 12, max = 24 }\n[cost]\nper_gw_usd = \"40B to 60B\"\n[revenue]\ngrowth = { dist = \"normal\", mean = \"100%\", sd = \"30%\", min = \"-50%\" }\nvolatility = \"25%\"\n[[correlations]]\na = \"build.rate_gw_per_week\"\nb = \"cost.per_gw_usd\"\nrank = 0.3\n";
+
+#[test]
+fn same_numbers_at_any_thread_count() {
+    let s = scenario(REALISTIC);
+    let one = thread_pool(1)
+        .unwrap()
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    let three = thread_pool(3)
+        .unwrap()
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        bits(&one.rows),
+        bits(&three.rows),
+        "censored metrics are NaN, so compare bits"
+    );
+    assert_eq!(one.bands, three.bands);
+    assert_eq!(one.trajectories, three.trajectories);
+}
+
+#[test]
+fn deterministic_scenario_has_exact_zero_width_bands() {
+    let s = scenario("[scenario]\npaths = 5000\n[cost]\nper_gw_usd = \"46B\"\n");
+    let sim = thread_pool(2)
+        .unwrap()
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    let row = &sim.rows[..N_METRICS];
+    assert!(
+        sim.rows.chunks(N_METRICS).all(|r| r == row),
+        "every path identical"
+    );
+    let single = &sim.trajectories[0];
+    for m in [0, 6, 60, 119] {
+        let band = sim.bands.get(Series::CapexCumUsd, m);
+        assert!(
+            band.percentiles.iter().all(|&p| p == single[m][1]),
+            "month {m}"
+        );
+        assert!((band.mean - single[m][1]).abs() <= 1e-12 * single[m][1].abs());
+    }
+    assert_eq!(row[Metric::TargetMonth as usize], 6.0);
+    let spend = sim.bands.get(Series::SpendCumUsd, 60);
+    assert_eq!(spend.percentiles[3], single[60][1] + single[60][2]);
+}
+
+#[test]
+fn spend_band_is_the_band_of_capex_plus_opex_per_path() {
+    let s = scenario(REALISTIC);
+    let sim = thread_pool(2)
+        .unwrap()
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    for m in [0, 30, 119] {
+        let (capex, opex, spend) = (
+            sim.bands.get(Series::CapexCumUsd, m),
+            sim.bands.get(Series::OpexCumUsd, m),
+            sim.bands.get(Series::SpendCumUsd, m),
+        );
+        assert!(
+            (spend.mean - (capex.mean + opex.mean)).abs() <= 1e-12 * spend.mean.abs(),
+            "means add up"
+        );
+        // Percentiles of a sum lie between the sum of lower and upper extremes.
+        assert!(spend.percentiles[3] >= capex.percentiles[0] + opex.percentiles[0]);
+        assert!(spend.percentiles[3] <= capex.percentiles[6] + opex.percentiles[6]);
+    }
+}
+
+#[test]
+fn bands_agree_with_exact_percentiles_of_every_path() {
+    use crate::model::BAND_SERIES;
+    use crate::stats::quantile::{percentile_sorted, PERCENTILES};
+    use crate::stats::sketch::RELATIVE_ERROR;
+    let text =
+        REALISTIC.replace("paths = 9000", "paths = 3000") + "[output]\ntrajectories = 3000\n";
+    let s = scenario(&text);
+    let sim = thread_pool(2)
+        .unwrap()
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    assert_eq!(sim.trajectories.len(), 3000);
+    for series in BAND_SERIES {
+        for m in (0..s.months).step_by(7) {
+            let value = |t: &[f64; N_SERIES]| match series {
+                Series::SpendCumUsd => t[1] + t[2],
+                _ => t[series as usize],
+            };
+            let mut exact: Vec<f64> = sim
+                .trajectories
+                .iter()
+                .map(|path| value(&path[m]))
+                .collect();
+            exact.sort_by(f64::total_cmp);
+            let band = sim.bands.get(series, m);
+            let mean = exact.iter().sum::<f64>() / exact.len() as f64;
+            assert!(
+                (band.mean - mean).abs() <= 1e-12 * mean.abs().max(1.0),
+                "{} month {m}: mean",
+                series.name()
+            );
+            for (&p, &got) in PERCENTILES.iter().zip(&band.percentiles) {
+                let want = percentile_sorted(&exact, p);
+                let (lo, _) = crate::stats::quantile::position(exact.len() as u64, p);
+                let scale = exact[lo as usize]
+                    .abs()
+                    .max(exact[(lo as usize + 1).min(exact.len() - 1)].abs());
+                assert!(
+                    (got - want).abs() <= RELATIVE_ERROR * scale,
+                    "{} month {m} P{}: sketch {got} vs exact {want}",
+                    series.name(),
+                    p * 100.0
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn metrics_only_runs_give_the_same_metrics() {
+    let s = scenario(REALISTIC);
+    let pool = thread_pool(2).unwrap();
+    let full = pool
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    let lean = pool
+        .install(|| {
+            simulate(
+                &s,
+                &RunOptions {
+                    metrics_only: true,
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&full.rows), bits(&lean.rows));
+    assert!(lean.trajectories.is_empty());
+    assert!(lean.bands.get(Series::CapacityGw, 0).percentiles[3].is_nan());
+}
+
+#[test]
+fn cancelling_stops_the_run() {
+    let s = scenario(REALISTIC);
+    let flag = AtomicBool::new(true);
+    let options = RunOptions {
+        cancel: Some(&flag),
+        ..Default::default()
+    };
+    assert!(matches!(run(&s, &options), Err(EngineError::Cancelled)));
+}
+
+#[test]
+fn progress_counts_every_path() {
+    let s = scenario(REALISTIC);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let report = |n: u64| {
+        done.fetch_add(n, Ordering::Relaxed);
+    };
+    let options = RunOptions {
+        progress: Some(&report),
+        ..Default::default()
+    };
+    thread_pool(2)
+        .unwrap()
+        .install(|| run(&s, &options))
+        .unwrap();
+    assert_eq!(done.load(Ordering::Relaxed), 9000);
+}
