@@ -15,7 +15,7 @@ use capsim::scenario::starter::starter;
 use capsim::scenario::{Override, Scenario, ScenarioError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{CheckArgs, Cli, Command, NewArgs, RunArgs};
+use crate::cli::{CheckArgs, Cli, Command, NewArgs, RunArgs, SimulationArgs};
 
 /// Everything that can stop a command, with its exit code.
 #[derive(Debug)]
@@ -235,16 +235,22 @@ pub(crate) fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-fn run_command(args: &RunArgs) -> Result<(), AppError> {
-    let cancel = watch_for_ctrl_c();
-    let mut set = args.set.clone();
-    if let Some(p) = args.paths {
+/// The `--set` overrides plus `--paths` and `--seed`, which are shorthands
+/// for `scenario.paths` and `scenario.seed` and win over `--set`.
+pub(crate) fn overrides(set: &[String], sim: &SimulationArgs) -> Result<Vec<Override>, AppError> {
+    let mut set = set.to_vec();
+    if let Some(p) = sim.paths {
         set.push(format!("scenario.paths={p}"));
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = sim.seed {
         set.push(format!("scenario.seed=\"{s}\""));
     }
-    let overrides = parse_overrides(&set)?;
+    parse_overrides(&set)
+}
+
+fn run_command(args: &RunArgs) -> Result<(), AppError> {
+    let cancel = watch_for_ctrl_c();
+    let overrides = overrides(&args.set, &args.sim)?;
     let mut scenarios = load_all(&args.scenarios, &overrides)?;
     if let Some(name) = &args.variant {
         scenarios = scenarios
@@ -252,7 +258,7 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
             .map(|s| s.variant(name))
             .collect::<Result<_, _>>()?;
     }
-    if let Some(out) = &args.out {
+    if let Some(out) = &args.sim.out {
         let several = scenarios.len() > 1;
         for s in &mut scenarios {
             s.output.dir = if several {
@@ -262,7 +268,7 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
             };
         }
     }
-    let pool = engine::thread_pool(args.threads.unwrap_or(0) as usize)?;
+    let pool = engine::thread_pool(args.sim.threads.unwrap_or(0) as usize)?;
     for s in &scenarios {
         for w in &s.warnings {
             eprintln!("warning: {w}");
@@ -278,7 +284,7 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
 
 fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(), AppError> {
     let started_at = SystemTime::now();
-    let bar = progress_bar(scenario.paths, args.quiet);
+    let bar = progress_bar(scenario.paths, args.sim.quiet);
     bar.set_message(scenario.name.clone());
     let advance = |n: u64| bar.inc(n);
     let options = RunOptions {
@@ -303,7 +309,7 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
         Vec::new()
     };
     let (dir, files) = output::write_run(&mut report, &extra)?;
-    if !args.quiet {
+    if !args.sim.quiet {
         say(&format!(
             "{}\n",
             terminal::run_summary(scenario, &results, &dir.display().to_string(), &files)

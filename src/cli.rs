@@ -48,7 +48,9 @@ pub struct SimulationArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Output folder.
+    /// Output folder (default: run, the file's output.dir or outputs/<name>,
+    /// one subfolder each with several scenarios; sweep, outputs/<name>-sweep;
+    /// compare, outputs/compare-<a>-<b>...; solve, outputs/<name>-solve).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors (no progress bar, no summary).
@@ -125,19 +127,6 @@ pub struct SolveArgs {
 pub struct RunArgs {
     /// Scenario files (none: the built-in default scenario).
     pub scenarios: Vec<PathBuf>,
-    /// Number of paths (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    pub paths: Option<u64>,
-    /// Seed of the random streams (overrides the file).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-    /// Output folder (default: the file's output.dir, else outputs/<name>;
-    /// with several scenarios, one subfolder each).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
     /// Override an input or setting, in the file's syntax, e.g.
     /// --set build.rate_gw_per_week=0.5 or --set "cost.per_gw_usd=40B to 60B".
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -149,9 +138,8 @@ pub struct RunArgs {
     /// Do not draw charts or the HTML report.
     #[arg(long)]
     pub no_charts: bool,
-    /// Print nothing but errors (no progress bar, no summary).
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
 }
 
 /// Arguments of `capsim check`.

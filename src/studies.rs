@@ -20,10 +20,8 @@ use capsim::study::solve::{self, Outcome, Seek};
 use capsim::study::sweep;
 use capsim::study::StudyError;
 
-use crate::app::{
-    guard_rails, load_all, parse_overrides, progress_bar, say, watch_for_ctrl_c, AppError,
-};
-use crate::cli::{CompareArgs, SimulationArgs, SolveArgs, SweepArgs};
+use crate::app::{guard_rails, load_all, overrides, progress_bar, say, watch_for_ctrl_c, AppError};
+use crate::cli::{CompareArgs, SolveArgs, SweepArgs};
 
 impl From<StudyError> for AppError {
     fn from(e: StudyError) -> Self {
@@ -37,18 +35,6 @@ impl From<StudyError> for AppError {
 
 /// Writes one file of a study.
 type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
-
-/// `--paths` and `--seed` as overrides, after the command's `--set`s.
-fn overrides(set: &[String], sim: &SimulationArgs) -> Result<Vec<Override>, AppError> {
-    let mut set = set.to_vec();
-    if let Some(p) = sim.paths {
-        set.push(format!("scenario.paths={p}"));
-    }
-    if let Some(s) = sim.seed {
-        set.push(format!("scenario.seed=\"{s}\""));
-    }
-    parse_overrides(&set)
-}
 
 /// One scenario file, or the built-in default.
 fn load_one(file: &Option<PathBuf>, overrides: &[Override]) -> Result<Scenario, AppError> {

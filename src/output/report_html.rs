@@ -11,10 +11,10 @@ use base64::Engine as _;
 
 use super::charts::{ChartSet, CHARTS};
 use super::format::{percent, significant, thousands};
-use super::terminal::{metric_value, value_in_unit};
+use super::terminal::{input_summary, metric_value};
 use super::{Exporter, RunReport};
 use crate::model::Metric;
-use crate::scenario::{Origin, Scenario};
+use crate::scenario::Scenario;
 use crate::time::rfc3339;
 
 /// File name.
@@ -159,25 +159,8 @@ fn inputs(html: &mut String, s: &Scenario) {
          <th>P95</th></tr></thead>\n<tbody>\n",
     );
     for input in &s.inputs {
-        let unit = input.id.def().unit;
-        let fmt = |x: f64| value_in_unit(unit, x);
-        let (written, q) = match &input.spec {
-            None => (
-                "absent (off)".to_string(),
-                [String::new(), String::new(), String::new()],
-            ),
-            Some(spec) => {
-                let origin = match input.origin {
-                    Origin::Default => " (default)",
-                    Origin::Override(_) => " (--set)",
-                    Origin::File(_) => "",
-                };
-                (
-                    format!("{}{origin}", spec.describe(fmt)),
-                    [0.05, 0.5, 0.95].map(|p| fmt(input.dist.quantile(p))),
-                )
-            }
-        };
+        let (written, q) = input_summary(input);
+        let q = q.unwrap_or_default();
         let _ = writeln!(
             html,
             "<tr><td><code>{}</code></td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

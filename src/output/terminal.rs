@@ -7,7 +7,7 @@ use super::format::{money, percent, plain_number, significant, thousands};
 use crate::engine::RunResults;
 use crate::model::Metric;
 use crate::scenario::keys::Unit;
-use crate::scenario::{Origin, Scenario};
+use crate::scenario::{Input, Origin, Scenario};
 use crate::study::compare::CompareEntry;
 use crate::study::sweep::SweepResult;
 
@@ -114,6 +114,26 @@ pub fn run_summary(
     out
 }
 
+/// An input as written (with "(default)" or "(--set)" when it did not come
+/// from the file) and its P5, P50 and P95 in its unit; no percentiles for
+/// an absent optional input.
+pub fn input_summary(input: &Input) -> (String, Option<[String; 3]>) {
+    let unit = input.id.def().unit;
+    let fmt = |x: f64| value_in_unit(unit, x);
+    let Some(spec) = &input.spec else {
+        return ("absent (off)".to_string(), None);
+    };
+    let origin = match input.origin {
+        Origin::Default => " (default)",
+        Origin::Override(_) => " (--set)",
+        Origin::File(_) => "",
+    };
+    (
+        format!("{}{origin}", spec.describe(fmt)),
+        Some([0.05, 0.5, 0.95].map(|p| fmt(input.dist.quantile(p)))),
+    )
+}
+
 /// The listing printed by `capsim check`.
 pub fn check_listing(scenario: &Scenario) -> String {
     let mut out = String::new();
@@ -140,22 +160,11 @@ pub fn check_listing(scenario: &Scenario) -> String {
         .inputs
         .iter()
         .map(|input| {
-            let def = input.id.def();
-            let fmt = |x: f64| value_in_unit(def.unit, x);
-            let (written, quantiles) = match &input.spec {
-                None => ("absent (off)".to_string(), String::new()),
-                Some(spec) => {
-                    let mut w = spec.describe(fmt);
-                    if input.origin == Origin::Default {
-                        w.push_str(" (default)");
-                    } else if matches!(input.origin, Origin::Override(_)) {
-                        w.push_str(" (--set)");
-                    }
-                    let q = [0.05, 0.5, 0.95].map(|p| fmt(input.dist.quantile(p)));
-                    (w, format!("{:>12}{:>12}{:>12}", q[0], q[1], q[2]))
-                }
-            };
-            (def.key, written, quantiles)
+            let (written, q) = input_summary(input);
+            let quantiles = q.map_or(String::new(), |q| {
+                format!("{:>12}{:>12}{:>12}", q[0], q[1], q[2])
+            });
+            (input.id.key(), written, quantiles)
         })
         .collect();
     let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0) + 2;

@@ -147,20 +147,26 @@ fn check_support(
     }
     let s = dist.support();
     let family = family_label(spec);
-    let low = match domain.lower {
-        Bound::Inclusive(b) | Bound::Exclusive(b) => (s.lo < b).then_some(b),
-        Bound::Unbounded => None,
-    };
-    if let Some(b) = low {
-        let message = if s.lo.is_finite() {
+    // Each side: the domain's bound, the support's end, and whether the
+    // support passes it.
+    let sides = [(domain.lower, s.lo, true), (domain.upper, s.hi, false)];
+    for (bound, end, lower) in sides {
+        let (Bound::Inclusive(b) | Bound::Exclusive(b)) = bound else {
+            continue;
+        };
+        if (lower && end >= b) || (!lower && end <= b) {
+            continue;
+        }
+        let message = if end.is_finite() {
             format!(
                 "{family} reaches {}, but {} must be {allowed}",
-                plain_number(s.lo),
+                plain_number(end),
                 def.key
             )
         } else {
+            let side = if lower { "below" } else { "above" };
             format!(
-                "{family} can go below {}; {} must be {allowed}",
+                "{family} can go {side} {}; {} must be {allowed}",
                 plain_number(b),
                 def.key
             )
@@ -169,32 +175,7 @@ fn check_support(
             loc,
             def.key,
             message,
-            bound_help(spec, b, true, def.unit),
-        ));
-    }
-    let high = match domain.upper {
-        Bound::Inclusive(b) | Bound::Exclusive(b) => (s.hi > b).then_some(b),
-        Bound::Unbounded => None,
-    };
-    if let Some(b) = high {
-        let message = if s.hi.is_finite() {
-            format!(
-                "{family} reaches {}, but {} must be {allowed}",
-                plain_number(s.hi),
-                def.key
-            )
-        } else {
-            format!(
-                "{family} can go above {}; {} must be {allowed}",
-                plain_number(b),
-                def.key
-            )
-        };
-        return Err(Diagnostic::new(
-            loc,
-            def.key,
-            message,
-            bound_help(spec, b, false, def.unit),
+            bound_help(spec, b, lower, def.unit),
         ));
     }
     Ok(())

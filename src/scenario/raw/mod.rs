@@ -144,28 +144,7 @@ impl RawScenario {
     fn correlations_array(&mut self, entry: &Entry, diags: &mut Diagnostics) {
         let help =
             "write each correlation as [[correlations]] with a = \"...\", b = \"...\", rank = 0.3";
-        let Value::Array(items) = &entry.node.value else {
-            diags.push(Diagnostic::new(
-                &entry.key_loc,
-                "correlations",
-                format!(
-                    "expected [[correlations]] tables, got {}",
-                    entry.node.value.kind()
-                ),
-                help,
-            ));
-            return;
-        };
-        for item in items {
-            let Value::Table(fields) = &item.value else {
-                diags.push(Diagnostic::new(
-                    &item.loc,
-                    "correlations",
-                    format!("expected a table, got {}", item.value.kind()),
-                    help,
-                ));
-                continue;
-            };
+        for (item, fields) in tables(entry, "correlations", help, diags) {
             let mut c = RawCorrelation {
                 loc: item.loc.clone(),
                 a: None,
@@ -196,28 +175,7 @@ impl RawScenario {
     fn variants_array(&mut self, entry: &Entry, diags: &mut Diagnostics) {
         let help =
             "write [[variants]] with name = \"bull\" and set = { \"revenue.growth\" = \"150%\" }";
-        let Value::Array(items) = &entry.node.value else {
-            diags.push(Diagnostic::new(
-                &entry.key_loc,
-                "variants",
-                format!(
-                    "expected [[variants]] tables, got {}",
-                    entry.node.value.kind()
-                ),
-                help,
-            ));
-            return;
-        };
-        for item in items {
-            let Value::Table(fields) = &item.value else {
-                diags.push(Diagnostic::new(
-                    &item.loc,
-                    "variants",
-                    format!("expected a table, got {}", item.value.kind()),
-                    help,
-                ));
-                continue;
-            };
+        for (item, fields) in tables(entry, "variants", help, diags) {
             let mut name = None;
             let mut sets = Vec::new();
             for f in fields {
@@ -282,6 +240,41 @@ impl RawScenario {
             }
         }
     }
+}
+
+/// The tables of an array of tables (`[[correlations]]`, `[[variants]]`),
+/// reporting anything else found there.
+fn tables<'e>(
+    entry: &'e Entry,
+    what: &str,
+    help: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(&'e Node, &'e [Entry])> {
+    let Value::Array(items) = &entry.node.value else {
+        diags.push(Diagnostic::new(
+            &entry.key_loc,
+            what,
+            format!(
+                "expected [[{what}]] tables, got {}",
+                entry.node.value.kind()
+            ),
+            help,
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match &item.value {
+            Value::Table(fields) => out.push((item, fields.as_slice())),
+            other => diags.push(Diagnostic::new(
+                &item.loc,
+                what,
+                format!("expected a table, got {}", other.kind()),
+                help,
+            )),
+        }
+    }
+    out
 }
 
 /// A key as TOML writes it: bare when it can be, else quoted (`""`).
