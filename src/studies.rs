@@ -139,11 +139,23 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
 pub fn compare_command(args: &CompareArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
     let files = load_all(&args.scenarios, &overrides(&args.set, &args.sim)?)?;
+    let first_file = files[0].name.clone();
     let scenarios = compare::expand(files)?;
     if scenarios.len() < 2 {
+        let message = match scenarios.first() {
+            Some(s) if s.name != first_file => format!(
+                "compare needs at least two scenarios, but {} has only one variant ({})",
+                args.scenarios[0].display(),
+                s.name
+            ),
+            _ => "compare needs at least two scenarios".into(),
+        };
         return Err(AppError::Usage {
-            message: "compare needs at least two scenarios".into(),
-            help: "name two or more files, or one file with [[variants]]".into(),
+            message,
+            help: "name two or more files, or one file with two or more [[variants]] \
+                   (a file with variants counts as its variants; add one with \
+                   `name = \"base\"` and `set = {}` to include the file as written)"
+                .into(),
         });
     }
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();

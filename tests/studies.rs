@@ -290,3 +290,44 @@ fn run_takes_a_variant() {
         .code(2)
         .stderr(predicate::str::contains("no variant named \"moon\""));
 }
+
+#[test]
+fn starter_variants_compare_and_a_lone_variant_is_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .current_dir(tmp.path())
+        .args(["new", "plan"])
+        .assert()
+        .success();
+    let starter = read(tmp.path(), "plan.toml");
+    let at = starter
+        .find("# [[variants]]")
+        .expect("starter shows variants");
+    let uncommented = starter[at..]
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let file = tmp.path().join("plan.toml");
+    std::fs::write(&file, format!("{}{uncommented}\n", &starter[..at])).unwrap();
+    cargo_bin_cmd!("capsim")
+        .args(["compare", "--paths", "500", "--no-charts", "--out"])
+        .arg(tmp.path().join("cmp"))
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("plan-base").and(predicate::str::contains("plan-bull")));
+
+    let lone = starter[..at].to_string()
+        + "[[variants]]\nname = \"bull\"\nset = { \"revenue.growth\" = \"150%\" }\n";
+    std::fs::write(&file, lone).unwrap();
+    cargo_bin_cmd!("capsim")
+        .args(["compare", "--paths", "500", "--no-charts", "--out"])
+        .arg(tmp.path().join("lone"))
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only one variant (plan-bull)"))
+        .stderr(predicate::str::contains("name = \"base\""));
+    assert!(!tmp.path().join("lone").exists());
+}

@@ -24,6 +24,9 @@ const TEMPLATE: &str = r#"# {name}: a capsim scenario.
 #   { dist = "discrete",   values = [4, 5, 6], weights = [1, 2, 1] }
 # Check what you wrote means what you think: `capsim check {name}.toml`
 # prints every input's P5/P50/P95.
+#
+# The model's equations, and what each key means in them: docs/model.md.
+# Worked scenarios with cited sources: scenarios/ (start with openai-30gw.toml).
 
 [scenario]
 name = "{name}"               # output folder name: lower-case letters, digits, - and _
@@ -32,7 +35,8 @@ start = "2025-11"             # first simulated month, YYYY-MM
 horizon_years = 10            # simulated months = 12 x this (at most 600)
 paths = 10000                 # Monte Carlo paths (more = smoother percentiles)
 seed = 1                      # same seed + same file = the same numbers
-sampling = "lhs"              # "mc" (plain Monte Carlo) or "lhs" (Latin hypercube)
+sampling = "lhs"              # "lhs" (Latin hypercube) or "mc" (plain Monte Carlo, the
+                              # default when left out)
 
 [plan]
 target_gw = 30                # capacity the plan aims for, GW
@@ -77,6 +81,17 @@ rank = 0.3
 # dir = "outputs/{name}"      # where results go (default outputs/<name>)
 trajectories = 100            # full monthly paths in trajectories.csv
 charts = true                 # PNG charts and report.html
+
+# Named variants change several inputs at once; `capsim compare {name}.toml`
+# runs each as its own scenario (a file with variants counts as its
+# variants, so list the file as written too), `capsim run --variant NAME`
+# one of them.
+# [[variants]]
+# name = "base"
+# set = {}
+# [[variants]]
+# name = "bull"
+# set = { "revenue.growth" = "150%", "cost.annual_decline" = "10%" }
 "#;
 
 #[cfg(test)]
