@@ -1,8 +1,9 @@
-//! One path of the model, and one path's draws.
+//! One path of the model, one path's draws, and the demand recurrence of
+//! several paths interleaved.
 
 use std::hint::black_box;
 
-use capsim::model::{run_path, ModelShape, NoSeries, Scratch};
+use capsim::model::{demand, run_path, ModelShape, NoSeries, Scratch};
 use capsim::sampling::Sampler;
 use capsim::scenario::{Scenario, N_INPUTS};
 use criterion::{Criterion, Throughput};
@@ -37,4 +38,41 @@ pub fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Demand is a serial chain per path (division, log1p, exp, product);
+    // interleaving L paths lets their chains overlap. Per path, so the
+    // lane counts compare directly.
+    let mut group = c.benchmark_group("demand_lanes");
+    group.throughput(Throughput::Elements(1));
+    bench_lanes::<1>(&mut group, &sampler, &shape);
+    bench_lanes::<4>(&mut group, &sampler, &shape);
+    bench_lanes::<8>(&mut group, &sampler, &shape);
+    bench_lanes::<16>(&mut group, &sampler, &shape);
+    group.finish();
+}
+
+fn bench_lanes<const L: usize>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    sampler: &Sampler,
+    shape: &ModelShape,
+) {
+    let mut x = [[0.0; N_INPUTS]; L];
+    let mut drawn = vec![0.0; sampler.uncertain_ids().len()];
+    let mut shocks: [Vec<f64>; L] = std::array::from_fn(|_| vec![0.0; shape.months]);
+    let mut out: [Vec<f64>; L] = std::array::from_fn(|_| vec![0.0; shape.months]);
+    for l in 0..L {
+        sampler.draw(l as u64, &mut x[l], &mut drawn);
+        sampler.shocks(l as u64, &mut shocks[l][..shape.months - 1]);
+    }
+    group.throughput(Throughput::Elements(L as u64));
+    group.bench_function(format!("{L}_paths"), |b| {
+        b.iter(|| {
+            demand::<L>(
+                black_box(&x).each_ref(),
+                shape,
+                shocks.each_ref().map(Vec::as_slice),
+                out.each_mut().map(Vec::as_mut_slice),
+            )
+        })
+    });
 }

@@ -97,14 +97,11 @@ impl Worker {
             }
         }
         if lanes == LANES {
-            let [d0, d1, d2, d3] = &mut self.demand;
-            let x = &self.x;
-            let z = &self.shocks;
             model::demand::<LANES>(
-                [&x[0], &x[1], &x[2], &x[3]],
+                self.x.each_ref(),
                 &ctx.shape,
-                [&z[0], &z[1], &z[2], &z[3]],
-                [d0, d1, d2, d3],
+                self.shocks.each_ref().map(Vec::as_slice),
+                self.demand.each_mut().map(Vec::as_mut_slice),
             );
         } else {
             for l in 0..lanes {

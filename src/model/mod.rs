@@ -113,7 +113,7 @@ fn whole_months(x: f64, months: usize) -> usize {
 /// exp); interleaving independent paths lets the processor overlap their
 /// chains. Every lane does exactly the operations of a single path, so the
 /// numbers do not depend on how paths are grouped.
-pub const LANES: usize = 4;
+pub const LANES: usize = 8;
 
 /// Demand run-rate Rd(m), m = 0 … M−1, of `L` paths at once (SPEC §4,
 /// revenue): Rd(0) = initial run-rate and
