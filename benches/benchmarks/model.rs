@@ -24,9 +24,10 @@ pub fn bench(c: &mut Criterion) {
         b.iter(|| run_path(black_box(&x), &shape, &shocks, &mut scratch, &mut NoSeries))
     });
     group.bench_function("draw_inputs", |b| {
+        // Latin hypercube strata exist for path indices below `paths` only.
         let mut p = 0;
         b.iter(|| {
-            p += 1;
+            p = (p + 1) % scenario.paths;
             sampler.draw(black_box(p), &mut x, &mut drawn);
         })
     });
