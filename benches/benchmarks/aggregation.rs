@@ -1,9 +1,12 @@
 //! Feeding paths' 7 × 120 monthly values into the band sketches (what the
-//! engine does after each batch of 64 paths).
+//! engine does after each batch of 64 paths), and ranking one column of a
+//! million values for the exact statistics (what the analysis does per
+//! input and metric), against the standard library's stable sort.
 
 use std::hint::black_box;
 
 use capsim::model::N_BAND_SERIES;
+use capsim::stats::rank::{sort_key, Ranker};
 use capsim::stats::BandSketches;
 use criterion::{Criterion, Throughput};
 
@@ -30,6 +33,42 @@ pub fn bench(c: &mut Criterion) {
             }
             sketches.add_batch(black_box(&batch), BATCH, &mut sums);
             added += BATCH;
+        })
+    });
+    group.finish();
+
+    rank(c);
+}
+
+fn rank(c: &mut Criterion) {
+    const N: usize = 1_000_000;
+    // Money-like values over two orders of magnitude, a few ties.
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let column: Vec<f64> = (0..N)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+            (1e9 * 100f64.powf(u)).round()
+        })
+        .collect();
+    let mut group = c.benchmark_group("rank");
+    group.throughput(Throughput::Elements(N as u64));
+    group.sample_size(20);
+    let mut ranker = Ranker::default();
+    group.bench_function("radix_1m_values", |b| {
+        b.iter(|| ranker.rank(black_box(&column), 1, 0))
+    });
+    group.bench_function("std_stable_sort_1m_keys_baseline", |b| {
+        b.iter(|| {
+            let mut keyed: Vec<(u64, u32)> = column
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (sort_key(v), i as u32))
+                .collect();
+            keyed.sort_by_key(|&(k, _)| k);
+            black_box(keyed)
         })
     });
     group.finish();
