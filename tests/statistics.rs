@@ -3,8 +3,8 @@
 //! scenario file, is compared with its closed-form CDF (computed here from
 //! the parameters with statrs, independently of capsim's own code) by a
 //! Kolmogorov–Smirnov test, with plain Monte Carlo and with Latin
-//! hypercube sampling; and the rank correlations the Gaussian copula
-//! achieves are compared with their targets.
+//! hypercube sampling; and the rank correlations achieved (Gaussian copula
+//! with `mc`, Iman–Conover with `lhs`) are compared with their targets.
 //!
 //! Every test uses fixed seeds, so it passes or fails the same way every
 //! time; each has the statistical power to fail if a family, a truncation,

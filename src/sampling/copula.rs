@@ -1,13 +1,21 @@
-//! Gaussian copula for rank correlations between inputs.
+//! Rank correlations between inputs.
 //!
 //! A target Spearman ρ becomes a Pearson correlation r = 2·sin(πρ/6) between
 //! normal scores (for a Gaussian copula this gives Spearman ρ exactly in
-//! expectation). Each path's uniforms go to normal scores z = Φ⁻¹(u), are
-//! mixed by the Cholesky factor L (z' = L z) and return to uniforms
-//! u' = Φ(z'). Marginals are untouched: every input keeps its distribution.
+//! expectation), with Cholesky factor L.
+//!
+//! - Plain Monte Carlo: a Gaussian copula per path. The path's uniforms go
+//!   to normal scores z = Φ⁻¹(u), are mixed (z' = L z) and return to
+//!   uniforms u' = Φ(z'). Marginals are untouched.
+//! - Latin hypercube: Iman–Conover on the strata ([`Copula::rearrange_strata`]),
+//!   which changes only which path gets which stratum, so every input stays
+//!   stratified (one draw per stratum) as well as keeping its distribution.
+
+use rayon::prelude::*;
 
 use crate::dist::special::{norm_cdf, norm_ppf};
 use crate::scenario::{Correlation, InputId};
+use crate::stats::rank::sorting_order;
 
 /// The copula's Pearson matrix (row-major, n × n) over `ids`.
 pub fn pearson_matrix(ids: &[InputId], correlations: &[Correlation]) -> Vec<f64> {
@@ -116,6 +124,103 @@ impl Copula {
     }
 }
 
+impl Copula {
+    /// Iman–Conover for Latin hypercube strata: `strata[c][p]` is the
+    /// stratum (0..n) path `p` draws input column `c` from, and the copula's
+    /// positions are columns of `strata`. Each correlated column's strata
+    /// are reassigned to paths in the rank order of correlated normal
+    /// scores, so each column stays a permutation of 0..n.
+    ///
+    /// The scores are the van der Waerden scores Φ⁻¹((stratum + ½)/n) of
+    /// the independent strata. Their sample correlation (Cholesky factor Q)
+    /// is taken out before L is put in (t = L Q⁻¹ s), so the rank
+    /// correlations come out close to their targets even at few paths. The
+    /// first correlated input keeps its strata. Sums run in fixed blocks in
+    /// order, so the result does not depend on the thread count.
+    pub fn rearrange_strata(&self, strata: &mut [Vec<u32>]) {
+        let k = self.positions.len();
+        let n = strata.first().map_or(0, Vec::len);
+        if k < 2 || n < 2 {
+            return;
+        }
+        let scores: Vec<Vec<f64>> = self
+            .positions
+            .iter()
+            .map(|&c| {
+                strata[c]
+                    .par_iter()
+                    .map(|&s| norm_ppf((f64::from(s) + 0.5) / n as f64))
+                    .collect()
+            })
+            .collect();
+        // Every column holds the same scores, permuted: one variance.
+        let variance = dot(&scores[0], &scores[0]);
+        let mut sample = vec![0.0; k * k];
+        for i in 0..k {
+            sample[i * k + i] = 1.0;
+            for j in 0..i {
+                let r = dot(&scores[i], &scores[j]) / variance;
+                sample[i * k + j] = r;
+                sample[j * k + i] = r;
+            }
+        }
+        let mix = match cholesky(&sample, k) {
+            Ok(q) if (0..k).all(|i| q[i * k + i] > 1e-3) => {
+                multiply_lower(&self.l, &invert_lower(&q, k), k)
+            }
+            // Too few paths for a usable sample correlation: L alone.
+            _ => self.l.clone(),
+        };
+        for (i, &column) in self.positions.iter().enumerate().skip(1) {
+            let row = &mix[i * k..i * k + i + 1];
+            let t: Vec<f64> = (0..n)
+                .into_par_iter()
+                .map(|p| row.iter().zip(&scores).map(|(m, s)| m * s[p]).sum())
+                .collect();
+            for (rank, &p) in sorting_order(&t).iter().enumerate() {
+                strata[column][p as usize] = rank as u32;
+            }
+        }
+    }
+}
+
+/// Σ aᵢbᵢ, summed in fixed blocks added in order (the same at any thread
+/// count).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    const BLOCK: usize = 1 << 16;
+    let blocks: Vec<f64> = a
+        .par_chunks(BLOCK)
+        .zip(b.par_chunks(BLOCK))
+        .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p * q).sum())
+        .collect();
+    blocks.iter().sum()
+}
+
+/// Inverse of a lower-triangular matrix with a non-zero diagonal
+/// (row-major, k × k), by forward substitution.
+fn invert_lower(q: &[f64], k: usize) -> Vec<f64> {
+    let mut inv = vec![0.0; k * k];
+    for c in 0..k {
+        for i in c..k {
+            let known: f64 = (c..i).map(|j| q[i * k + j] * inv[j * k + c]).sum();
+            let target = if i == c { 1.0 } else { 0.0 };
+            inv[i * k + c] = (target - known) / q[i * k + i];
+        }
+    }
+    inv
+}
+
+/// Product of two lower-triangular matrices (row-major, k × k).
+fn multiply_lower(a: &[f64], b: &[f64], k: usize) -> Vec<f64> {
+    let mut m = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            m[i * k + j] = (j..=i).map(|x| a[i * k + x] * b[x * k + j]).sum();
+        }
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +281,47 @@ mod tests {
             (u[InputId::PerGwUsd as usize] - 0.2).abs() < 1e-12,
             "perfect correlation copies the rank"
         );
+    }
+
+    #[test]
+    fn lower_triangular_inverse_and_product() {
+        let q = [2.0, 0.0, 0.0, 1.0, 3.0, 0.0, -1.0, 0.5, 4.0];
+        let identity = multiply_lower(&q, &invert_lower(&q, 3), 3);
+        for i in 0..3 {
+            for j in 0..3 {
+                let want = if i == j { 1.0 } else { 0.0 };
+                assert!((identity[i * 3 + j] - want).abs() < 1e-15, "{identity:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rearranged_strata_stay_permutations_and_follow_the_ranks() {
+        let c = [Correlation {
+            a: InputId::RateGwPerWeek,
+            b: InputId::PerGwUsd,
+            rank: -1.0,
+        }];
+        // Columns: 0 = an uncorrelated input, 1 = rate, 2 = cost per GW.
+        let copula = Copula::new(&c, |id| if id == InputId::RateGwPerWeek { 1 } else { 2 })
+            .unwrap()
+            .unwrap();
+        let n = 1000u32;
+        let shuffled = |step: u32| (0..n).map(|p| (p * step + 7) % n).collect::<Vec<u32>>();
+        let mut strata = vec![shuffled(3), shuffled(7), shuffled(11)];
+        let before = strata.clone();
+        copula.rearrange_strata(&mut strata);
+        assert_eq!(strata[0], before[0], "uncorrelated columns untouched");
+        assert_eq!(
+            strata[1], before[1],
+            "the first correlated input keeps its strata"
+        );
+        for p in 0..n as usize {
+            assert_eq!(
+                strata[2][p],
+                n - 1 - strata[1][p],
+                "rank −1 reverses the order exactly"
+            );
+        }
     }
 }

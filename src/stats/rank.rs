@@ -86,6 +86,15 @@ impl Ranker {
     }
 }
 
+/// The indices that sort `values` ascending, ties in index order (NaN
+/// last): the radix sort of [`Ranker`] on its own.
+pub fn sorting_order(values: &[f64]) -> Vec<u32> {
+    let mut ranker = Ranker::default();
+    ranker.keys.extend(values.iter().map(|&x| sort_key(x)));
+    ranker.radix_order();
+    ranker.order
+}
+
 /// 8-bit digits in a key.
 const DIGITS: usize = 8;
 /// Largest slice sorted by LSD passes: its keys, indices and spare buffers
