@@ -53,7 +53,7 @@ pub struct SimulationArgs {
     /// compare, outputs/compare-<a>-<b>...; solve, outputs/<name>-solve).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors (no progress bar, no summary).
+    /// Print only warnings and errors (no progress bar, no summary).
     #[arg(long, short)]
     pub quiet: bool,
 }
