@@ -316,12 +316,8 @@ mod tests {
             strata[1], before[1],
             "the first correlated input keeps its strata"
         );
-        for p in 0..n as usize {
-            assert_eq!(
-                strata[2][p],
-                n - 1 - strata[1][p],
-                "rank −1 reverses the order exactly"
-            );
+        for (cost, rate) in strata[2].iter().zip(&strata[1]) {
+            assert_eq!(*cost, n - 1 - rate, "rank −1 reverses the order exactly");
         }
     }
 }
