@@ -41,18 +41,20 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Mean and sample standard deviation of the non-NaN values (two passes for
-/// accuracy, compensated sums); NaN where undefined.
+/// accuracy, compensated sums); NaN where undefined. Sums are taken about
+/// the first value, so equal values give exactly that value and sd 0.
 pub fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let mut sum = Neumaier::default();
-    let mut n = 0u64;
-    for &x in values.iter().filter(|x| !x.is_nan()) {
-        sum.add(x);
+    let mut finite = values.iter().copied().filter(|x| !x.is_nan());
+    let Some(first) = finite.next() else {
+        return (f64::NAN, f64::NAN);
+    };
+    let mut shifted = Neumaier::default();
+    let mut n = 1u64;
+    for x in finite {
+        shifted.add(x - first);
         n += 1;
     }
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
-    }
-    let mean = sum.total() / n as f64;
+    let mean = first + shifted.total() / n as f64;
     if n < 2 {
         return (mean, f64::NAN);
     }
@@ -136,5 +138,17 @@ mod tests {
         assert_eq!(s.total(), 2.0);
         let (mean, _) = mean_sd(&vec![0.1; 100_000]);
         assert_eq!(mean, 0.1);
+    }
+
+    #[test]
+    fn equal_values_have_exactly_their_mean_and_no_spread() {
+        // Summed plainly, ten copies of this capex total average to
+        // 1919999999999.9995 (and sd 2.6e-4): every path of a fixed
+        // scenario must report the path's own value and sd 0.
+        for x in [1_919_999_999_999.999_8, 2.87e13 / 3.0, -0.1, 7.0] {
+            let (mean, sd) = mean_sd(&[x; 10]);
+            assert_eq!(mean, x);
+            assert_eq!(sd, 0.0);
+        }
     }
 }
