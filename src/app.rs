@@ -13,7 +13,7 @@ use capsim::output::{self, terminal, OutputError, RunReport};
 use capsim::scenario::raw::is_valid_name;
 use capsim::scenario::starter::starter;
 use capsim::scenario::{Override, Scenario, ScenarioError};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::cli::{CheckArgs, Cli, Command, NewArgs, RunArgs, SimulationArgs};
 
@@ -228,11 +228,25 @@ pub(crate) fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} paths  {per_sec}  eta {eta}",
+        "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} paths  {rate}  eta {eta}",
     ) {
-        bar.set_style(style.progress_chars("=> "));
+        let rate = |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&rate_text(state.per_sec()));
+        };
+        bar.set_style(style.with_key("rate", rate).progress_chars("=> "));
     }
     bar
+}
+
+/// Paths per second as whole paths: `78,651/s` (indicatif's `{per_sec}`
+/// shows four decimals).
+fn rate_text(per_sec: f64) -> String {
+    let whole = if per_sec.is_finite() {
+        per_sec.round().max(0.0)
+    } else {
+        0.0
+    };
+    format!("{}/s", thousands(whole as u64))
 }
 
 /// The `--set` overrides plus `--paths` and `--seed`, which are shorthands
@@ -390,4 +404,17 @@ fn new_command(args: &NewArgs) -> Result<(), AppError> {
         path.display()
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_text;
+
+    #[test]
+    fn rates_are_whole_paths_per_second() {
+        assert_eq!(rate_text(78_650.525_5), "78,651/s");
+        assert_eq!(rate_text(0.4), "0/s");
+        assert_eq!(rate_text(f64::NAN), "0/s");
+        assert_eq!(rate_text(f64::INFINITY), "0/s");
+    }
 }
