@@ -9,10 +9,14 @@ mod studies;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     // A panic is a bug in capsim: say so plainly instead of a Rust backtrace.
     panic::set_hook(Box::new(|info| {
         let what = info
@@ -35,4 +39,34 @@ fn main() -> ExitCode {
         }
         Err(_) => ExitCode::from(1),
     }
+}
+
+/// Prints a command-line error as capsim prints every error: clap's
+/// `error:` line (it names the option and the value), then a `help:` line
+/// pointing at the command's options; exit code 2. `--help`, `--version`
+/// and a bare `capsim` print as clap does.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let text = text
+        .lines()
+        .filter(|l| !l.starts_with("For more information, try"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let command = std::env::args()
+        .nth(1)
+        .filter(|a| cli::Cli::command().find_subcommand(a).is_some())
+        .map_or("capsim".to_string(), |c| format!("capsim {c}"));
+    eprintln!(
+        "{}\nhelp: `{command} --help` lists the options and the values they take",
+        text.trim_end()
+    );
+    ExitCode::from(2)
 }

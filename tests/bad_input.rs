@@ -42,6 +42,9 @@ enum Input {
     Folder,
     /// `bad.toml` does not exist.
     Missing,
+    /// `bad.toml` is 5 MiB of comments (past the 4 MiB limit, as a device
+    /// like /dev/zero would be).
+    Huge,
 }
 
 /// One bad input and what capsim must say about it.
@@ -80,12 +83,13 @@ const fn case(
     }
 }
 
-use Input::{Bytes, Folder, Missing, Set, Text};
+use Input::{Bytes, Folder, Huge, Missing, Set, Text};
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
     // The file itself: encoding, syntax, shape.
     case("not UTF-8", Bytes(b"[plan]\ntarget_gw = \"\xff\"\n"), 2, "file", "not UTF-8", "save the scenario as UTF-8"),
+    case("a file too large to be a scenario", Huge, 0, "file", "larger than 4 MiB", "not a data file or a device"),
     case("binary with NUL bytes", Bytes(b"[plan]\ntarget_gw = 1\x00\n"), 2, "file", "NUL bytes", "pass a .toml scenario file"),
     case("scenario is a folder", Folder, 0, "file", "cannot read the scenario", "readable file"),
     case("scenario is missing", Missing, 0, "file", "No such file", "check the path"),
@@ -207,6 +211,7 @@ fn prepare(input: &Input, dir: &Path) -> (String, Vec<String>) {
         Bytes(bytes) => write("bad.toml", bytes),
         Folder => std::fs::create_dir(dir.join("bad.toml")).unwrap_or_else(|e| panic!("{e}")),
         Missing => {}
+        Huge => write("bad.toml", "# padding\n".repeat(5 << 20 >> 3).as_bytes()),
         Set(args) => {
             write("ok.toml", BASE.as_bytes());
             let set = args
@@ -362,4 +367,29 @@ fn one_bad_file_among_several_stops_the_run_before_anything_is_written() {
         .assert()
         .code(2);
     assert_eq!(listing(tmp.path()), ["bad.toml", "ok.toml"]);
+}
+
+#[test]
+fn command_line_errors_name_the_option_and_point_to_help() {
+    for (args, names) in [
+        (&["run", "--paths", "0"][..], "--paths"),
+        (&["run", "--seed", "abc"][..], "--seed"),
+        (&["run", "--outt", "x"][..], "--outt"),
+        (&["rn"][..], "rn"),
+    ] {
+        let out = cargo_bin_cmd!("capsim").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error: ") && first.contains(names),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("help: ") && l.contains("--help")),
+            "{args:?}: {stderr}"
+        );
+    }
 }

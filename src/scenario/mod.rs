@@ -142,6 +142,21 @@ pub struct Scenario {
     raw: RawScenario,
 }
 
+/// Largest scenario file read (a scenario with many variants is a few
+/// kB): anything larger is refused rather than read into memory.
+pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
+
+/// Reads at most `limit` bytes of a file; `None` when it holds more (so a
+/// device such as /dev/zero is refused instead of read for ever).
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
 impl Scenario {
     /// Loads a scenario from text. `source` names it in messages; `stem`
     /// (the file name without extension) is the default scenario name.
@@ -190,7 +205,7 @@ impl Scenario {
     pub fn from_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
         let top = Loc::whole(shown.clone());
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = read_limited(path, MAX_SCENARIO_BYTES).map_err(|e| {
             let help = if e.kind() == std::io::ErrorKind::NotFound {
                 "check the path; `capsim new NAME` writes a starter scenario"
             } else {
@@ -198,6 +213,18 @@ impl Scenario {
             };
             Diagnostic::new(&top, "file", format!("cannot read the scenario: {e}"), help)
         })?;
+        let Some(bytes) = bytes else {
+            return Err(Diagnostic::new(
+                &top,
+                "file",
+                format!(
+                    "the file is larger than {} MiB; a scenario is a short text file",
+                    MAX_SCENARIO_BYTES >> 20
+                ),
+                "check the path: it should name a scenario (.toml), not a data file or a device",
+            )
+            .into());
+        };
         let text = String::from_utf8(bytes).map_err(|e| {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
