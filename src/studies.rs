@@ -16,7 +16,7 @@ use capsim::scenario::{Override, Scenario};
 use capsim::study::compare;
 use capsim::study::condition::{Condition, Statistic};
 use capsim::study::grid::{parse_grid_key, GridKey};
-use capsim::study::solve::{self, Outcome, Seek};
+use capsim::study::solve::{self, Outcome, Passes, Seek};
 use capsim::study::sweep;
 use capsim::study::StudyError;
 
@@ -297,13 +297,31 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
             ),
             help: "widen the search with --range LOW..HIGH, or check the condition (see docs/sweeps.md)".into(),
         }),
+        Outcome::Everywhere { at_low, at_high } => Err(AppError::Failed {
+            message: format!(
+                "\"{}\" is met everywhere in the searched range {}..{} of {} (the statistic is {} at {} and {} at {}), so there is no value in it where the condition switches",
+                condition.text,
+                num(range.0),
+                num(range.1),
+                args.vary,
+                show(at_low.value),
+                num(range.0),
+                show(at_high.value),
+                num(range.1)
+            ),
+            help: "widen the search with --range LOW..HIGH to find where the condition stops being met, or use --smallest or --largest for the smallest or largest value in this range".into(),
+        }),
         Outcome::Found(solution) => {
             let files: Vec<(String, Fill<'_>)> =
                 vec![("solve.json".into(), Box::new(|out: &mut dyn Write| study_files::solve_json(&solution, &condition, &base, out)))];
             let (dir, names) = write_files(&dir, cancel, files)?;
             say(&format!("{} = {}", solution.key, plain_number(solution.value)));
             if !args.sim.quiet {
-                let side = if solution.passes_above { "at and above" } else { "at and below" };
+                let side = match solution.passes {
+                    Passes::Above => "at and above",
+                    Passes::Below => "at and below",
+                    Passes::Everywhere => "everywhere in the range, including",
+                };
                 say(&format!("  {}: met {side} this value in {}..{}", condition.text, num(range.0), num(range.1)));
                 say(&format!("  Monte Carlo uncertainty (95%): {} to {}", num(solution.low), num(solution.high)));
                 say(&format!("  at the value: {} (95% interval {} to {})", show(solution.achieved.value), show(solution.achieved.lower), show(solution.achieved.upper)));

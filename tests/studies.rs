@@ -331,3 +331,147 @@ fn starter_variants_compare_and_a_lone_variant_is_explained() {
         .stderr(predicate::str::contains("name = \"base\""));
     assert!(!tmp.path().join("lone").exists());
 }
+
+/// solve.json of a successful solve on the default scenario.
+fn solve_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    cargo_bin_cmd!("capsim")
+        .arg("solve")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(dir)
+        .assert()
+        .success();
+    serde_json::from_str(&read(dir, "solve.json")).unwrap()
+}
+
+fn num(json: &serde_json::Value, key: &str) -> f64 {
+    json[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key}: {json}"))
+}
+
+#[test]
+fn solve_default_ranges_stay_inside_lognormal_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    // "40B to 60B" is a lognormal: P0.5 to P99.5 is about 35.7B to 67.3B.
+    let json = solve_json(
+        &tmp.path().join("a"),
+        &[
+            "--vary",
+            "cost.per_gw_usd",
+            "--target",
+            "P50 peak_funding_need_usd <= 1.2T",
+            "--paths",
+            "1000",
+        ],
+    );
+    let (lo, hi) = (
+        json["range"][0].as_f64().unwrap(),
+        json["range"][1].as_f64().unwrap(),
+    );
+    assert!(
+        (35e9..36e9).contains(&lo) && (67e9..68e9).contains(&hi),
+        "{lo}..{hi}"
+    );
+    // The same lognormal written as a table.
+    let json = solve_json(
+        &tmp.path().join("b"),
+        &[
+            "--vary",
+            "cost.per_gw_usd",
+            "--set",
+            "cost.per_gw_usd={dist=\"lognormal\", p5=\"40B\", p95=\"60B\"}",
+            "--target",
+            "P50 peak_funding_need_usd <= 1.2T",
+            "--paths",
+            "1000",
+        ],
+    );
+    assert_eq!(json["range"][0].as_f64().unwrap(), lo);
+    // A lognormal ("8B to 15B") on an input whose domain allows 0: still
+    // its P0.5 to P99.5 (about 6.7B to 17.9B), not 0 to P99.5.
+    let json = solve_json(
+        &tmp.path().join("c"),
+        &[
+            "--vary",
+            "revenue.per_gw_year_usd",
+            "--target",
+            "P50 npv_usd >= -900B",
+            "--paths",
+            "1000",
+        ],
+    );
+    let lo = json["range"][0].as_f64().unwrap();
+    assert!((6.5e9..7e9).contains(&lo), "{lo}");
+    // A range that leaves the domain is refused, naming --range.
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            "--vary",
+            "cost.per_gw_usd",
+            "--target",
+            "P50 peak_funding_need_usd <= 1T",
+            "--range",
+            "0..60B",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("> 0").and(predicate::str::contains("--set").not()));
+}
+
+#[test]
+fn solve_uncertainty_is_cut_by_the_range_on_the_side_it_leaves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = |range: &'static str| {
+        [
+            "--vary",
+            "cost.per_gw_usd",
+            "--target",
+            "P50 peak_funding_need_usd <= 1T",
+            "--paths",
+            "2000",
+            "--range",
+            range,
+        ]
+    };
+    let wide = solve_json(&tmp.path().join("wide"), &args("20B..60B"));
+    let (value, low, high) = (num(&wide, "value"), num(&wide, "low"), num(&wide, "high"));
+    assert_eq!(wide["passes"], "at and below value");
+    assert!(low < value && value < high, "{wide}");
+    // Cut the range between the value and the top of its uncertainty.
+    let top = 0.5 * (value + high);
+    let cut_range = format!("20B..{top}");
+    let cut_range: &'static str = Box::leak(cut_range.into_boxed_str());
+    let cut = solve_json(&tmp.path().join("cut"), &args(cut_range));
+    let tol = 4e-4 * 40e9;
+    assert!((num(&cut, "value") - value).abs() < tol, "{cut}");
+    assert!((num(&cut, "low") - low).abs() < tol, "low {cut} vs {low}");
+    assert_eq!(num(&cut, "high"), top, "{cut}");
+}
+
+#[test]
+fn solve_says_when_the_condition_holds_across_the_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            "--vary",
+            "cost.per_gw_usd",
+            "--target",
+            "P50 peak_funding_need_usd <= 1T",
+            "--paths",
+            "1000",
+            "--range",
+            "20B..39B",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "met everywhere in the searched range",
+        ))
+        .stderr(predicate::str::contains("--range"));
+    assert!(!tmp.path().join("solve.json").exists());
+}

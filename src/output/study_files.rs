@@ -14,7 +14,7 @@ use crate::scenario::Scenario;
 use crate::stats::MetricSummary;
 use crate::study::compare::CompareEntry;
 use crate::study::condition::Condition;
-use crate::study::solve::Solution;
+use crate::study::solve::{Passes, Solution};
 use crate::study::sweep::SweepResult;
 
 /// Writes mean, P5, P50, P95 and censored share of one metric summary.
@@ -189,10 +189,10 @@ pub fn solve_json(
             finite(solution.achieved.lower),
             finite(solution.achieved.upper),
         ],
-        passes: if solution.passes_above {
-            "at and above value"
-        } else {
-            "at and below value"
+        passes: match solution.passes {
+            Passes::Above => "at and above value",
+            Passes::Below => "at and below value",
+            Passes::Everywhere => "everywhere in range",
         },
         range: [solution.range.0, solution.range.1],
         runs: solution.runs,
