@@ -18,7 +18,6 @@
 
 use std::fmt;
 
-use crate::dist::special::Z95;
 use crate::model::Metric;
 use crate::scenario::value::parse_number;
 use crate::time::YearMonth;
@@ -120,6 +119,10 @@ pub enum Judge {
     /// The end least favourable.
     Pessimistic,
 }
+
+/// Φ⁻¹(0.975): the z-score of a 95% central interval's upper end (the
+/// docs' ± 1.96).
+const Z_95_CENTRAL: f64 = 1.959963984540054;
 
 const GRAMMAR: &str = "write e.g. \"P50 breakeven_month <= 60\", \"mean npv_usd >= 0\" or \"P(breakeven_month <= 60) >= 0.5\"";
 
@@ -236,7 +239,7 @@ impl Condition {
         match self.statistic {
             Statistic::Percentile(p) => {
                 let value = crate::stats::quantile::percentile_sorted(sorted, p);
-                let half = Z95 * (n * p * (1.0 - p)).sqrt();
+                let half = Z_95_CENTRAL * (n * p * (1.0 - p)).sqrt();
                 let at = |rank: f64| sorted[(rank.max(0.0) as usize).min(sorted.len() - 1)];
                 Evaluation {
                     value,
@@ -247,7 +250,11 @@ impl Condition {
             Statistic::Mean => {
                 let (mean, sd) = crate::stats::quantile::mean_sd(sorted);
                 let k = sorted.iter().filter(|x| !x.is_nan()).count() as f64;
-                let half = if k > 1.0 { Z95 * sd / k.sqrt() } else { 0.0 };
+                let half = if k > 1.0 {
+                    Z_95_CENTRAL * sd / k.sqrt()
+                } else {
+                    0.0
+                };
                 Evaluation {
                     value: mean,
                     lower: mean - half,
@@ -256,7 +263,7 @@ impl Condition {
             }
             Statistic::Probability(op, v) => {
                 let share = sorted.iter().filter(|&&x| op.holds(x, v)).count() as f64 / n;
-                let half = Z95 * (share * (1.0 - share) / n).sqrt();
+                let half = Z_95_CENTRAL * (share * (1.0 - share) / n).sqrt();
                 Evaluation {
                     value: share,
                     lower: (share - half).max(0.0),
@@ -343,6 +350,24 @@ mod tests {
         ] {
             assert!(Condition::parse(bad, start()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn intervals_are_95_percent() {
+        assert!((crate::dist::special::norm_ppf(0.975) - Z_95_CENTRAL).abs() < 1e-12);
+        // n = 500, P50: ranks 250 ± 1.96·√125 = 228.1 … 271.9, so the
+        // 229th and 273rd values (0-based 228 and 272).
+        let sorted: Vec<f64> = (0..500).map(f64::from).collect();
+        let c = Condition::parse("P50 npv_usd >= 0", start()).unwrap();
+        let e = c.evaluate(&sorted);
+        assert_eq!((e.lower, e.upper), (228.0, 272.0));
+        let mean = Condition::parse("mean npv_usd >= 0", start()).unwrap();
+        let e = mean.evaluate(&sorted);
+        let sd = (500.0 * 501.0 / 12.0_f64).sqrt();
+        assert!((e.upper - e.value - 1.959963984540054 * sd / 500f64.sqrt()).abs() < 1e-9);
+        let prob = Condition::parse("P(npv_usd < 100) >= 0.5", start()).unwrap();
+        let e = prob.evaluate(&sorted);
+        assert!((e.upper - 0.2 - 1.959963984540054 * (0.2f64 * 0.8 / 500.0).sqrt()).abs() < 1e-12);
     }
 
     #[test]
