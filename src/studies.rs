@@ -14,7 +14,7 @@ use capsim::output::{self, study_files, terminal, Staging};
 use capsim::scenario::value::parse_number;
 use capsim::scenario::{Override, Scenario};
 use capsim::study::compare;
-use capsim::study::condition::{Condition, Statistic};
+use capsim::study::condition::{Condition, Evaluation, Statistic};
 use capsim::study::grid::{parse_grid_key, GridKey};
 use capsim::study::solve::{self, Outcome, Passes, Seek};
 use capsim::study::sweep;
@@ -282,6 +282,22 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
         _ => metric_value(&base, condition.metric, x),
     };
     let num = |x: f64| significant(x, 6);
+    // The statistic, saying why it is "never" when it is.
+    let stat = |e: &Evaluation| {
+        let shown = show(e.value);
+        if !e.value.is_nan() || e.censored == 0.0 {
+            return shown;
+        }
+        let why = match condition.statistic {
+            Statistic::Mean => "they count as +∞, so the mean is +∞",
+            _ => "they count as +∞",
+        };
+        format!(
+            "{shown} ({} of paths have no {} within the horizon; {why})",
+            percent(e.censored),
+            condition.metric.name()
+        )
+    };
     match outcome? {
         Outcome::NotFound { at_low, at_high } => Err(AppError::Failed {
             message: format!(
@@ -290,12 +306,16 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
                 num(range.0),
                 num(range.1),
                 condition.text,
-                show(at_low.value),
+                stat(&at_low),
                 num(range.0),
-                show(at_high.value),
+                stat(&at_high),
                 num(range.1)
             ),
-            help: "widen the search with --range LOW..HIGH, or check the condition (see docs/sweeps.md)".into(),
+            help: if condition.statistic == Statistic::Mean && at_low.value.is_nan() && at_high.value.is_nan() {
+                format!("a mean is never met while some paths have no {0} within the horizon; ask for a percentile or a probability instead, e.g. \"P50 {0} <= ...\" or \"P({0} <= ...) >= 0.5\"", condition.metric.name())
+            } else {
+                "widen the search with --range LOW..HIGH, or check the condition (see docs/sweeps.md)".into()
+            },
         }),
         Outcome::Everywhere { at_low, at_high } => Err(AppError::Failed {
             message: format!(
@@ -304,9 +324,9 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
                 num(range.0),
                 num(range.1),
                 args.vary,
-                show(at_low.value),
+                stat(&at_low),
                 num(range.0),
-                show(at_high.value),
+                stat(&at_high),
                 num(range.1)
             ),
             help: "widen the search with --range LOW..HIGH to find where the condition stops being met, or use --smallest or --largest for the smallest or largest value in this range".into(),
@@ -324,7 +344,7 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
                 };
                 say(&format!("  {}: met {side} this value in {}..{}", condition.text, num(range.0), num(range.1)));
                 say(&format!("  Monte Carlo uncertainty (95%): {} to {}", num(solution.low), num(solution.high)));
-                say(&format!("  at the value: {} (95% interval {} to {})", show(solution.achieved.value), show(solution.achieved.lower), show(solution.achieved.upper)));
+                say(&format!("  at the value: {} (95% interval {} to {})", stat(&solution.achieved), show(solution.achieved.lower), show(solution.achieved.upper)));
                 say(&format!("  {} runs of {} paths, seed {}", solution.runs, thousands(base.paths), base.seed));
                 say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
             }

@@ -475,3 +475,31 @@ fn solve_says_when_the_condition_holds_across_the_range() {
         .stderr(predicate::str::contains("--range"));
     assert!(!tmp.path().join("solve.json").exists());
 }
+
+#[test]
+fn solve_counts_censored_paths_in_a_mean_as_never() {
+    // Most paths of the default scenario never break even within ten
+    // years (still 72% at 500% growth): the mean breakeven month is +∞
+    // ("never") at every growth, not the mean of the paths that do.
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            "--vary",
+            "revenue.growth",
+            "--target",
+            "mean breakeven_month <= 100",
+            "--range",
+            "0..5",
+            "--paths",
+            "1000",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no value of revenue.growth"))
+        .stderr(predicate::str::contains("so the mean is +∞"))
+        .stderr(predicate::str::contains("P50 breakeven_month"));
+    assert!(!tmp.path().join("solve.json").exists());
+}

@@ -2,14 +2,15 @@
 //!
 //! ```text
 //! P50 breakeven_month <= 60          a percentile (P1 … P99) against a value
-//! mean npv_usd >= 0                  the mean over uncensored paths
+//! mean npv_usd >= 0                  the mean over all paths
 //! P(breakeven_month <= 60) >= 0.5    a probability against a share
 //! ```
 //!
 //! Operators are `<`, `<=`, `>`, `>=`; values use the file's number syntax
 //! (`1.2T`, `50%`), and month metrics also take a date (`2030-01`).
 //! Censored values (never within the horizon) count as +∞: a percentile
-//! that falls on them is "never", and they never satisfy `<`/`<=`.
+//! that falls on them is "never", a mean over paths some of which are
+//! censored is "never", and they never satisfy `<`/`<=`.
 //!
 //! Each evaluation also gives a 95% Monte Carlo interval for the statistic
 //! (order-statistic bounds for a percentile, normal approximations for a
@@ -77,7 +78,7 @@ impl Op {
 pub enum Statistic {
     /// A percentile, as a share (0.5 for P50).
     Percentile(f64),
-    /// The mean over uncensored paths.
+    /// The mean over all paths; "never" (+∞) when any path is censored.
     Mean,
     /// The share of paths with `metric op value`.
     Probability(Op, f64),
@@ -107,6 +108,8 @@ pub struct Evaluation {
     pub lower: f64,
     /// Upper end of the interval.
     pub upper: f64,
+    /// Share of paths whose value is censored (never within the horizon).
+    pub censored: f64,
 }
 
 /// Which estimate to judge a condition by.
@@ -236,6 +239,7 @@ impl Condition {
     /// censored (NaN) values last.
     pub fn evaluate(&self, sorted: &[f64]) -> Evaluation {
         let n = sorted.len() as f64;
+        let censored = sorted.iter().filter(|x| x.is_nan()).count() as f64 / n;
         match self.statistic {
             Statistic::Percentile(p) => {
                 let value = crate::stats::quantile::percentile_sorted(sorted, p);
@@ -245,13 +249,20 @@ impl Condition {
                     value,
                     lower: at((n * p - half).floor()),
                     upper: at((n * p + half).ceil()),
+                    censored,
                 }
             }
+            // Censored paths count as +∞, and so does a mean over them.
+            Statistic::Mean if censored > 0.0 => Evaluation {
+                value: f64::NAN,
+                lower: f64::NAN,
+                upper: f64::NAN,
+                censored,
+            },
             Statistic::Mean => {
                 let (mean, sd) = crate::stats::quantile::mean_sd(sorted);
-                let k = sorted.iter().filter(|x| !x.is_nan()).count() as f64;
-                let half = if k > 1.0 {
-                    Z_95_CENTRAL * sd / k.sqrt()
+                let half = if n > 1.0 {
+                    Z_95_CENTRAL * sd / n.sqrt()
                 } else {
                     0.0
                 };
@@ -259,6 +270,7 @@ impl Condition {
                     value: mean,
                     lower: mean - half,
                     upper: mean + half,
+                    censored,
                 }
             }
             Statistic::Probability(op, v) => {
@@ -268,6 +280,7 @@ impl Condition {
                     value: share,
                     lower: (share - half).max(0.0),
                     upper: (share + half).min(1.0),
+                    censored,
                 }
             }
         }
@@ -384,6 +397,17 @@ mod tests {
             !p75.holds(&p75.evaluate(&sorted), Judge::Central),
             "P75 is never: censored"
         );
+        let mean = Condition::parse("mean target_month <= 1000", start()).unwrap();
+        let e = mean.evaluate(&sorted);
+        assert!(e.value.is_nan() && e.censored == 0.5, "{e:?}");
+        assert!(
+            !mean.holds(&e, Judge::Central) && !mean.holds(&e, Judge::Optimistic),
+            "half the paths never reach the target: the mean is never"
+        );
+        let late = Condition::parse("mean target_month > 1000", start()).unwrap();
+        assert!(late.holds(&late.evaluate(&sorted), Judge::Pessimistic));
+        let uncensored = mean.evaluate(&sorted[..100]);
+        assert_eq!((uncensored.value, uncensored.censored), (49.5, 0.0));
         let prob = Condition::parse("P(target_month <= 49) >= 0.25", start()).unwrap();
         let e = prob.evaluate(&sorted);
         assert_eq!(e.value, 0.25);
