@@ -58,17 +58,39 @@ pub fn plain_number(x: f64) -> String {
 
 /// Rounds to `sig` significant digits and drops trailing zeros.
 pub fn significant(x: f64, sig: usize) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return plain_number(x);
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = (sig as i32 - 1 - magnitude).max(0) as usize;
-    let s = format!("{x:.decimals$}");
+    let s = significant_exact(x, sig);
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
     }
+}
+
+/// Rounds to `sig` significant digits and shows them all, trailing zeros
+/// included: `0.160`, `51.0`, `106`.
+pub fn significant_exact(x: f64, sig: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return plain_number(x);
+    }
+    let rounded = round_significant(x, sig as i32);
+    // The magnitude after rounding (9.996 to 3 digits is 10.0, not 9.996),
+    // nudged so 0.1 computed as 0.09999… counts as 0.1.
+    let magnitude = (rounded.abs().log10() + 1e-9).floor() as i32;
+    let decimals = (sig as i32 - 1 - magnitude).max(0) as usize;
+    format!("{rounded:.decimals$}")
+}
+
+/// The fewest significant digits (at most `max`) that show `x` as it
+/// reads at `max` digits with trailing zeros dropped: 2 for 0.16 at 3, 3
+/// for 0.674, 1 for 40.
+pub fn digits_needed(x: f64, max: usize) -> usize {
+    let target = round_significant(x, max as i32);
+    (1..max)
+        .find(|&s| {
+            let r = round_significant(x, s as i32);
+            (r - target).abs() <= 1e-12 * target.abs().max(f64::MIN_POSITIVE)
+        })
+        .unwrap_or(max)
 }
 
 /// `x` rounded to `sig` significant digits.
@@ -82,12 +104,22 @@ pub fn round_significant(x: f64, sig: i32) -> f64 {
 
 /// Money with a scale suffix: `$1.4T`, `$420B`, `$35.2M`, `-$20B`.
 pub fn money(x: f64) -> String {
+    money_with(x, 3, significant)
+}
+
+/// Money with exactly `sig` significant digits, trailing zeros kept:
+/// `$40.0B` at 3 digits (for values shown side by side).
+pub fn money_exact(x: f64, sig: usize) -> String {
+    money_with(x, sig, significant_exact)
+}
+
+fn money_with(x: f64, sig: usize, digits: fn(f64, usize) -> String) -> String {
     if !x.is_finite() {
         return plain_number(x);
     }
     let sign = if x < 0.0 { "-" } else { "" };
-    // Round to 3 significant digits first, so $999.97B shows as $1T.
-    let a = round_significant(x.abs(), 3);
+    // Round first, so $999.97B shows as $1T.
+    let a = round_significant(x.abs(), sig as i32);
     let (scaled, suffix) = if a >= 1e12 {
         (a / 1e12, "T")
     } else if a >= 1e9 {
@@ -99,15 +131,24 @@ pub fn money(x: f64) -> String {
     } else {
         (a, "")
     };
-    format!("{sign}${}{suffix}", significant(scaled, 3))
+    format!("{sign}${}{suffix}", digits(scaled, sig))
 }
 
-/// A share as a percentage with up to `sig` significant digits: `38%`.
+/// A share as a percentage with up to 3 significant digits: `38%`.
 pub fn percent(x: f64) -> String {
     if !x.is_finite() {
         return plain_number(x);
     }
     format!("{}%", significant(x * 100.0, 3))
+}
+
+/// A share as a percentage with exactly `sig` significant digits:
+/// `0.50%` at 2 digits.
+pub fn percent_exact(x: f64, sig: usize) -> String {
+    if !x.is_finite() {
+        return plain_number(x);
+    }
+    format!("{}%", significant_exact(x * 100.0, sig))
 }
 
 /// An integer with thousands separators: `100,000`.
@@ -170,5 +211,24 @@ mod tests {
         assert_eq!(thousands(100_000), "100,000");
         assert_eq!(thousands(999), "999");
         assert_eq!(significant(0.012345, 3), "0.0123");
+        assert_eq!(significant(9.996, 3), "10");
+    }
+
+    #[test]
+    fn exact_forms_keep_trailing_zeros() {
+        assert_eq!(significant_exact(0.16, 3), "0.160");
+        assert_eq!(significant_exact(0.6742, 3), "0.674");
+        assert_eq!(significant_exact(51.0, 3), "51.0");
+        assert_eq!(significant_exact(9.996, 3), "10.0");
+        assert_eq!(significant_exact(0.09996, 3), "0.100");
+        assert_eq!(significant_exact(1234.0, 2), "1200");
+        assert_eq!(money_exact(4e10, 3), "$40.0B");
+        assert_eq!(money_exact(1.06e11, 2), "$110B");
+        assert_eq!(percent_exact(0.005, 2), "0.50%");
+        assert_eq!(digits_needed(0.16, 3), 2);
+        assert_eq!(digits_needed(0.6742, 3), 3);
+        assert_eq!(digits_needed(40.0, 3), 1);
+        assert_eq!(digits_needed(0.0, 3), 1);
+        assert_eq!(digits_needed(4.1e10, 3), 2);
     }
 }

@@ -3,7 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::format::{money, percent, plain_number, significant, thousands};
+use super::format::{
+    digits_needed, money, money_exact, percent, percent_exact, plain_number, significant,
+    significant_exact, thousands,
+};
 use crate::engine::RunResults;
 use crate::model::Metric;
 use crate::scenario::keys::Unit;
@@ -22,6 +25,23 @@ pub fn value_in_unit(unit: Unit, x: f64) -> String {
         Unit::Months => format!("{} mo", significant(x, 3)),
         Unit::Years => format!("{} yr", significant(x, 3)),
     }
+}
+
+/// Two values in an input's unit shown side by side (a P5 – P95 range),
+/// both with the same number of significant digits: the fewest, up to 3,
+/// that show each as [`value_in_unit`] would (`0.160 GW/wk`, `0.674 GW/wk`).
+pub fn value_pair_in_unit(unit: Unit, a: f64, b: f64) -> (String, String) {
+    let sig = digits_needed(a, 3).max(digits_needed(b, 3));
+    let show = |x: f64| match unit {
+        Unit::Usd => money_exact(x, sig),
+        Unit::Fraction => percent_exact(x, sig),
+        Unit::Gw => format!("{} GW", significant_exact(x, sig)),
+        Unit::GwPerWeek => format!("{} GW/wk", significant_exact(x, sig)),
+        Unit::UsdPerMwh => format!("${}/MWh", significant_exact(x, sig)),
+        Unit::Months => format!("{} mo", significant_exact(x, sig)),
+        Unit::Years => format!("{} yr", significant_exact(x, sig)),
+    };
+    (show(a), show(b))
 }
 
 /// A metric value for people (`never` for censored month metrics).

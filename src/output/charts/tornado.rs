@@ -12,7 +12,7 @@ use super::text::Font;
 use super::{caption, ChartError, INK, REFERENCE, REVENUE, SPEND, TICK_PX};
 use crate::model::Metric;
 use crate::output::format::{money, significant, thousands};
-use crate::output::terminal::value_in_unit;
+use crate::output::terminal::value_pair_in_unit;
 use crate::output::RunReport;
 use crate::scenario::{InputId, Scenario};
 
@@ -63,17 +63,13 @@ fn bars(report: &RunReport<'_>) -> Vec<Bar> {
         .collect()
 }
 
-/// `cost.per_gw_usd (P5–P95 $40B–$60B)`.
+/// `cost.per_gw_usd  ($40B – $60B)`: the key and its P5 – P95, both ends
+/// with the same number of significant digits.
 fn input_label(scenario: &Scenario, id: InputId) -> String {
     let dist = &scenario.input(id).dist;
-    let unit = id.def().unit;
     let (lo, hi) = (dist.quantile(0.05), dist.quantile(0.95));
-    format!(
-        "{}  ({} – {})",
-        id.key(),
-        value_in_unit(unit, lo),
-        value_in_unit(unit, hi)
-    )
+    let (lo, hi) = value_pair_in_unit(id.def().unit, lo, hi);
+    format!("{}  ({lo} – {hi})", id.key())
 }
 
 /// Draws the chart.
@@ -171,4 +167,31 @@ fn plot_bars(area: &Area<'_>, bars: &[Bar], s: &Scenario) -> Result<(), ChartErr
         REFERENCE.stroke_width(2),
     ))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(dist: &str) -> String {
+        let text = format!("[build]\nrate_gw_per_week = {dist}\n");
+        let s = Scenario::from_str("t", Some("t"), &text, &[]).unwrap();
+        input_label(&s, InputId::RateGwPerWeek)
+    }
+
+    #[test]
+    fn brackets_show_both_ends_to_the_same_digits() {
+        // P5 0.15 and P95 1.05: three digits each, not "0.15 – 1.05".
+        let uniform = "{ dist = \"uniform\", min = 0.1, max = 1.1 }";
+        assert_eq!(
+            rate(uniform),
+            "build.rate_gw_per_week  (0.150 GW/wk – 1.05 GW/wk)"
+        );
+        // P5 0.13 and P95 0.67: two digits are enough for both.
+        let uniform = "{ dist = \"uniform\", min = 0.1, max = 0.7 }";
+        assert_eq!(
+            rate(uniform),
+            "build.rate_gw_per_week  (0.13 GW/wk – 0.67 GW/wk)"
+        );
+    }
 }
