@@ -1,9 +1,9 @@
 //! Charts and `report.html`: every chart is a valid PNG of the stated size
 //! with something drawn on it, for a realistic run, a deterministic one
-//! (zero-width bands) and one where cash never breaks even; the report
-//! embeds every chart and needs no network; `--no-charts` and
-//! `output.charts = false` write none; the build needs no system font
-//! libraries.
+//! (zero-width bands, no colour key on the tornado) and one where cash
+//! never breaks even; the report embeds every chart and needs no network;
+//! `--no-charts` and `output.charts = false` write none; the build needs
+//! no system font libraries.
 
 use std::time::SystemTime;
 
@@ -102,6 +102,19 @@ fn a_scenario_that_never_breaks_even_still_draws() {
         "the premise: nothing breaks even"
     );
     check_all_charts(&s, 0.02);
+}
+
+#[test]
+fn a_deterministic_tornado_shows_no_colour_key() {
+    // No bars, so the two colours of the key would explain nothing.
+    let s = scenario("deterministic.toml", &[]);
+    let results = engine::run(&s, &Default::default()).unwrap();
+    let (_, _, pixels) = decode(&ChartKind::Tornado.draw(&report(&s, &results)).unwrap());
+    for colour in [charts::SPEND, charts::REVENUE] {
+        let want = [colour.0, colour.1, colour.2];
+        let found = pixels.chunks_exact(3).filter(|p| *p == want).count();
+        assert_eq!(found, 0, "{colour:?} drawn on a tornado with no bars");
+    }
 }
 
 #[test]

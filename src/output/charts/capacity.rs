@@ -3,7 +3,7 @@
 
 use super::axes::{gw_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{band_legend, build, draw_band, hline, AxisText, Band};
+use super::plot::{band_legend, build, draw_band, hline, no_bands_note, AxisText, Band};
 use super::{caption, plan_value, ChartError, CAPACITY, REFERENCE};
 use crate::model::{Metric, Series};
 use crate::output::format::{percent, significant, thousands};
@@ -30,7 +30,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         Swatch::Line(CAPACITY),
         "Capacity online (P50)",
     )];
-    legend.extend(band_legend(CAPACITY));
+    legend.extend(band_legend(CAPACITY, &capacity));
     legend.push(LegendEntry::new(
         Swatch::Dashed(REFERENCE),
         format!("Target{suffix} {} GW", significant(target, 3)),
@@ -38,9 +38,11 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
     let frame = Frame {
         title: format!("{}: capacity online", s.title),
         subtitle: format!(
-            "GW online each month across {} paths; {} of paths reach the target within the horizon.",
+            "GW online each month across {} paths; {} of paths reach the target within the \
+             horizon.{}",
             thousands(results.simulation.paths),
             percent(reached),
+            no_bands_note(&[&capacity]),
         ),
         legend,
         caption: caption(report, FILE),

@@ -4,7 +4,7 @@
 
 use super::axes::{money_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{band_legend, build, draw_band, hline, AxisText, Band};
+use super::plot::{band_legend, build, draw_band, hline, no_bands_note, AxisText, Band};
 use super::{caption, ChartError, CASH, REFERENCE};
 use crate::model::{Metric, Series};
 use crate::output::format::{money, percent};
@@ -31,7 +31,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         Swatch::Line(CASH),
         "Net cash, cumulative (P50)",
     )];
-    legend.extend(band_legend(CASH));
+    legend.extend(band_legend(CASH, &cash));
     legend.push(LegendEntry::new(
         Swatch::Dashed(REFERENCE),
         "Zero: below it, outside funding is needed",
@@ -40,10 +40,11 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         title: format!("{}: cumulative net cash", s.title),
         subtitle: format!(
             "Initial cash + margin × revenue − capex − opex. Peak funding need P50 {} (P95 {}); \
-             {} of paths break even (cash back to ≥ 0) within the horizon.",
+             {} of paths break even (cash back to ≥ 0) within the horizon.{}",
             money(need.percentiles[3]),
             money(need.percentiles[6]),
             percent(breakeven),
+            no_bands_note(&[&cash]),
         ),
         legend,
         caption: caption(report, FILE),

@@ -163,8 +163,13 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
     legend.extend([
         LegendEntry::new(Swatch::Line(INK), "Spend (capex + opex): P50"),
         LegendEntry::new(Swatch::Dashed(INK), "Revenue: P50"),
-        LegendEntry::new(Swatch::Fill(INK.mix(INNER_BAND_ALPHA)), "P25–P75"),
     ]);
+    if banded(&lines) {
+        legend.push(LegendEntry::new(
+            Swatch::Fill(INK.mix(INNER_BAND_ALPHA)),
+            "P25–P75",
+        ));
+    }
     if let Some(c) = commitment {
         legend.push(LegendEntry::new(
             Swatch::Dashed(REFERENCE),
@@ -235,6 +240,11 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
     })
 }
 
+/// Whether any line's P25–P75 band has width (not every path the same).
+fn banded(lines: &[Line]) -> bool {
+    lines.iter().any(|l| l.band.has_width(1, 3))
+}
+
 /// The last P50 value of a line.
 fn last_p50(line: &Line) -> f64 {
     line.band.p[2]
@@ -253,9 +263,15 @@ fn dashes(plot: &Plot<'_>, x: &[f64], y: &[f64], style: ShapeStyle) -> Result<()
 }
 
 fn subtitle(entries: &[CompareEntry], lines: &[Line], cut: Option<usize>) -> String {
-    let mut s = "Money spent on capex and opex (solid) and revenue earned (dashed) since each \
-                 scenario's start, month by month: P50 lines with P25–P75 bands."
-        .to_string();
+    let bands = if banded(lines) {
+        "P50 lines with P25–P75 bands."
+    } else {
+        "P50 lines; every path is the same, so there are no bands."
+    };
+    let mut s = format!(
+        "Money spent on capex and opex (solid) and revenue earned (dashed) since each \
+         scenario's start, month by month: {bands}"
+    );
     let span = |e: &CompareEntry| (index(e.start), e.bands.months);
     let first = entries.first().map(span);
     if entries.iter().any(|e| Some(span(e)) != first) {

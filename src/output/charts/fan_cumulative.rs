@@ -8,7 +8,7 @@
 
 use super::axes::{money_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{band_legend_pair, build, draw_band, hline, AxisText, Band};
+use super::plot::{band_legend_pair, build, draw_band, hline, no_bands_note, AxisText, Band};
 use super::{caption, plan_value, ChartError, REFERENCE, REVENUE, SPEND};
 use crate::model::Series;
 use crate::output::format::{money, thousands};
@@ -35,7 +35,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         LegendEntry::new(Swatch::Line(SPEND), "Spend (capex + opex), cumulative: P50"),
         LegendEntry::new(Swatch::Line(REVENUE), "Revenue, cumulative: P50"),
     ];
-    legend.extend(band_legend_pair(SPEND, REVENUE));
+    legend.extend(band_legend_pair((SPEND, &spend), (REVENUE, &revenue)));
     legend.push(LegendEntry::new(
         Swatch::Dashed(REFERENCE),
         format!("Commitment{suffix} {}", money(commitment)),
@@ -44,10 +44,11 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         title: format!("{}: cumulative spend vs revenue", s.title),
         subtitle: format!(
             "Money spent on capex and opex and revenue earned since {}, month by month to {}, \
-             across {} paths.",
+             across {} paths.{}",
             s.start,
             s.start.plus(bands.months.saturating_sub(1)),
             thousands(report.results.simulation.paths),
+            no_bands_note(&[&spend, &revenue]),
         ),
         legend,
         caption: caption(report, FILE),

@@ -160,6 +160,14 @@ impl Band {
         band
     }
 
+    /// Whether the band between percentiles `lo` and `hi` (indices into
+    /// [`Band::p`]: 0 is P5, 1 P25, 3 P75, 4 P95) has width anywhere.
+    pub fn has_width(&self, lo: usize, hi: usize) -> bool {
+        self.p[lo].iter().zip(&self.p[hi]).any(|(a, b)| {
+            a.is_finite() && b.is_finite() && (b - a).abs() > 1e-9 * a.abs().max(b.abs()).max(1.0)
+        })
+    }
+
     /// Every value drawn (for the axis range).
     pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.p.iter().flatten().copied()
@@ -300,19 +308,87 @@ pub fn note(plot: &Plot<'_>, message: &str) -> Result<(), ChartError> {
     )
 }
 
-/// Legend entries for the two band shades of one series.
-pub fn band_legend(colour: RGBColor) -> [LegendEntry; 2] {
-    [
-        LegendEntry::new(Swatch::Fill(colour.mix(INNER_BAND_ALPHA)), "P25–P75"),
-        LegendEntry::new(Swatch::Fill(colour.mix(OUTER_BAND_ALPHA)), "P5–P95"),
-    ]
+/// The band shades a legend may list: (lower index, upper index, opacity,
+/// label).
+const SHADES: [(usize, usize, f64, &str); 2] = [
+    (1, 3, INNER_BAND_ALPHA, "P25–P75"),
+    (0, 4, OUTER_BAND_ALPHA, "P5–P95"),
+];
+
+/// Legend entries for the band shades of one series, leaving out a shade
+/// with no width anywhere (every path the same).
+pub fn band_legend(colour: RGBColor, band: &Band) -> Vec<LegendEntry> {
+    SHADES
+        .iter()
+        .filter(|(lo, hi, _, _)| band.has_width(*lo, *hi))
+        .map(|&(_, _, alpha, label)| LegendEntry::new(Swatch::Fill(colour.mix(alpha)), label))
+        .collect()
 }
 
-/// Legend entries for the two band shades shared by two series.
-pub fn band_legend_pair(a: RGBColor, b: RGBColor) -> [LegendEntry; 2] {
-    let split = |alpha| Swatch::Split(a.mix(alpha), b.mix(alpha));
-    [
-        LegendEntry::new(split(INNER_BAND_ALPHA), "P25–P75"),
-        LegendEntry::new(split(OUTER_BAND_ALPHA), "P5–P95"),
-    ]
+/// Legend entries for the band shades of two series: a split swatch when
+/// both have width, one colour when only one has, nothing when neither.
+pub fn band_legend_pair(a: (RGBColor, &Band), b: (RGBColor, &Band)) -> Vec<LegendEntry> {
+    let mut out = Vec::new();
+    for &(lo, hi, alpha, label) in &SHADES {
+        let swatch = match (a.1.has_width(lo, hi), b.1.has_width(lo, hi)) {
+            (true, true) => Swatch::Split(a.0.mix(alpha), b.0.mix(alpha)),
+            (true, false) => Swatch::Fill(a.0.mix(alpha)),
+            (false, true) => Swatch::Fill(b.0.mix(alpha)),
+            (false, false) => continue,
+        };
+        out.push(LegendEntry::new(swatch, label));
+    }
+    out
+}
+
+/// A sentence for the subtitle when none of `bands` has width: every path
+/// is the same, so the chart has lines and no bands.
+pub fn no_bands_note(bands: &[&Band]) -> &'static str {
+    if bands.iter().any(|b| b.has_width(0, 4)) {
+        ""
+    } else {
+        " Every path is the same, so there are no bands."
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::{CASH, REVENUE, SPEND};
+
+    fn band(p5: f64, p25: f64, p75: f64, p95: f64) -> Band {
+        Band {
+            x: vec![0.0, 1.0],
+            p: [
+                vec![1e12, p5],
+                vec![1e12, p25],
+                vec![1e12, 1e12],
+                vec![1e12, p75],
+                vec![f64::NAN, p95],
+            ],
+        }
+    }
+
+    fn labels(entries: &[LegendEntry]) -> Vec<&str> {
+        entries.iter().map(|e| e.label.as_str()).collect()
+    }
+
+    #[test]
+    fn bands_without_width_are_not_in_the_legend() {
+        let flat = band(1e12, 1e12, 1e12, 1e12);
+        let outer = band(0.9e12, 1e12, 1e12, 1.1e12);
+        let both = band(0.9e12, 0.95e12, 1.05e12, 1.1e12);
+        assert!(band_legend(CASH, &flat).is_empty());
+        assert_eq!(labels(&band_legend(CASH, &outer)), ["P5–P95"]);
+        assert_eq!(labels(&band_legend(CASH, &both)), ["P25–P75", "P5–P95"]);
+        assert!(band_legend_pair((SPEND, &flat), (REVENUE, &flat)).is_empty());
+        let one = band_legend_pair((SPEND, &flat), (REVENUE, &both));
+        assert_eq!(labels(&one), ["P25–P75", "P5–P95"]);
+        assert!(matches!(one[0].swatch, Swatch::Fill(_)));
+        let two = band_legend_pair((SPEND, &both), (REVENUE, &outer));
+        assert!(matches!(two[0].swatch, Swatch::Fill(_)));
+        assert!(matches!(two[1].swatch, Swatch::Split(..)));
+        assert!(!no_bands_note(&[&flat]).is_empty());
+        assert!(no_bands_note(&[&flat, &outer]).is_empty());
+    }
 }

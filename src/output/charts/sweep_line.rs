@@ -73,7 +73,7 @@ pub fn draw(
     let frame = Frame {
         title: sweep_title(&base.title, metric, &result.keys)?,
         subtitle: subtitle(base, key, metric, &points),
-        legend: legend(&scale, metric, colour),
+        legend: legend(&scale, metric, colour, &placed(&points, &scale)),
         caption: study_caption(&format!("{} sweep", base.name), base.paths, base.seed, file),
     };
     render_png(&frame, |area| {
@@ -153,9 +153,9 @@ fn subtitle(base: &Scenario, key: &GridKey, metric: Metric, points: &[Point]) ->
     s
 }
 
-fn legend(scale: &Scale, metric: Metric, colour: RGBColor) -> Vec<LegendEntry> {
+fn legend(scale: &Scale, metric: Metric, colour: RGBColor, band: &Band) -> Vec<LegendEntry> {
     let mut legend = vec![LegendEntry::new(Swatch::Line(colour), "P50")];
-    legend.extend(band_legend(colour));
+    legend.extend(band_legend(colour, band));
     match scale {
         Scale::Month(m) if m.never.is_some() => legend.push(LegendEntry::new(
             Swatch::Fill(GRID.to_rgba()),
@@ -246,6 +246,15 @@ fn shade_never(plot: &Plot<'_>, m: &MonthScale) -> Result<(), ChartError> {
     Ok(())
 }
 
+/// The points' percentiles where the chart draws them ("never" on its row).
+fn placed(points: &[Point], scale: &Scale) -> Band {
+    let at = |k: usize| -> Vec<f64> { points.iter().map(|p| scale.place(p.p[k])).collect() };
+    Band {
+        x: points.iter().map(|p| p.x).collect(),
+        p: [at(0), at(1), at(2), at(3), at(4)],
+    }
+}
+
 /// Bands, the P50 line (broken where P50 is never), and a dot per value;
 /// a single value gets whiskers, since its bands have no width.
 fn draw_points(
@@ -254,13 +263,9 @@ fn draw_points(
     scale: &Scale,
     colour: RGBColor,
 ) -> Result<(), ChartError> {
-    let at = |k: usize| -> Vec<f64> { points.iter().map(|p| scale.place(p.p[k])).collect() };
-    let xs: Vec<f64> = points.iter().map(|p| p.x).collect();
     // The P50 slot is left empty: the line is drawn below, broken at gaps.
-    let band = Band {
-        x: xs.clone(),
-        p: [at(0), at(1), vec![f64::NAN; xs.len()], at(3), at(4)],
-    };
+    let mut band = placed(points, scale);
+    band.p[2].fill(f64::NAN);
     draw_band(plot, &band, colour)?;
     if let [only] = points {
         let whisker = |lo: usize, hi: usize, px: u32| {

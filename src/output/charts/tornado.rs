@@ -80,15 +80,18 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
     let s = report.scenario;
     let bars = bars(report);
     let need = &report.results.statistics.summaries[METRIC as usize];
-    let frame = Frame {
-        title: format!("{}: what drives peak funding need", s.title),
-        subtitle: format!(
-            "Uncertain inputs ranked by |Spearman ρ| with peak funding need across {} paths \
-             (P50 {}); brackets show each input's P5 – P95.",
-            thousands(report.results.simulation.paths),
-            money(need.percentiles[3]),
-        ),
-        legend: vec![
+    let paths = thousands(report.results.simulation.paths);
+    let p50 = money(need.percentiles[3]);
+    // With nothing to rank, no colours and no brackets to explain.
+    let (subtitle, legend) = if bars.is_empty() {
+        let subtitle = format!("Peak funding need across {paths} paths: P50 {p50}.");
+        (subtitle, Vec::new())
+    } else {
+        let subtitle = format!(
+            "Uncertain inputs ranked by |Spearman ρ| with peak funding need across {paths} paths \
+             (P50 {p50}); brackets show each input's P5 – P95."
+        );
+        let legend = vec![
             LegendEntry::new(
                 Swatch::Fill(SPEND.to_rgba()),
                 "Higher input → higher funding need",
@@ -97,7 +100,13 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
                 Swatch::Fill(REVENUE.to_rgba()),
                 "Higher input → lower funding need",
             ),
-        ],
+        ];
+        (subtitle, legend)
+    };
+    let frame = Frame {
+        title: format!("{}: what drives peak funding need", s.title),
+        subtitle,
+        legend,
         caption: caption(report, FILE),
     };
     render_png(&frame, |area| plot_bars(area, &bars, s))
