@@ -13,7 +13,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{money_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{build, draw_band, draw_line, hline, label_near, AxisText, Band, Plot};
+use super::plot::{build, dotted_hline, draw_band, draw_line, label_near, AxisText, Band, Plot};
 use super::study::{coincident, compare_title, halo_width};
 use super::text::Font;
 use super::{ChartError, INK, INNER_BAND_ALPHA, REFERENCE, SCENARIO_COLOURS, TICK_PX};
@@ -147,7 +147,6 @@ fn below(x: &[f64], y: &[f64], top: f64) -> Vec<(Vec<f64>, Vec<f64>)> {
 pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartError> {
     let axis = common_axis(entries)
         .ok_or_else(|| ChartError("a comparison needs at least one scenario".into()))?;
-    let colour = |i: usize| SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()];
     let lines = lines(entries);
     let commitment = shared_commitment(entries);
     let cut = cut_top(&lines, commitment);
@@ -155,31 +154,10 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
         Some((top, _)) => 0.0..top,
         None => value_range(lines.iter().map(|l| l.top).chain(commitment), true, 1e9),
     };
-    let mut legend: Vec<LegendEntry> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| LegendEntry::new(Swatch::Line(colour(i)), e.name.clone()))
-        .collect();
-    legend.extend([
-        LegendEntry::new(Swatch::Line(INK), "Spend (capex + opex): P50"),
-        LegendEntry::new(Swatch::Dashed(INK), "Revenue: P50"),
-    ]);
-    if banded(&lines) {
-        legend.push(LegendEntry::new(
-            Swatch::Fill(INK.mix(INNER_BAND_ALPHA)),
-            "P25–P75",
-        ));
-    }
-    if let Some(c) = commitment {
-        legend.push(LegendEntry::new(
-            Swatch::Dashed(REFERENCE),
-            format!("Commitment {}", money(c)),
-        ));
-    }
     let frame = Frame {
         title: compare_title(entries, "cumulative spend and revenue")?,
         subtitle: subtitle(entries, &lines, cut.map(|c| c.1)),
-        legend,
+        legend: legend(entries, &lines, commitment),
         caption: caption.to_string(),
     };
     render_png(&frame, |area| {
@@ -192,7 +170,7 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
         let chart = build(area, axis.coord(), value_coord(y.clone(), 8), &axes)?;
         let plot = chart.plotting_area();
         if let Some(c) = commitment {
-            hline(plot, c, REFERENCE)?;
+            dotted_hline(plot, c, REFERENCE)?;
         }
         // Shades first (cut at the top), then the P50 lines, wider under
         // lines of the same kind that coincide with them.
@@ -238,6 +216,39 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
         }
         Ok(())
     })
+}
+
+/// A line per scenario in its colour, the line styles of spend and
+/// revenue, the band when there is one, and the commitment, dotted so it
+/// does not read as a dashed revenue line.
+fn legend(entries: &[CompareEntry], lines: &[Line], commitment: Option<f64>) -> Vec<LegendEntry> {
+    let mut legend: Vec<LegendEntry> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| LegendEntry::new(Swatch::Line(colour(i)), e.name.clone()))
+        .collect();
+    legend.extend([
+        LegendEntry::new(Swatch::Line(INK), "Spend (capex + opex): P50"),
+        LegendEntry::new(Swatch::Dashed(INK), "Revenue: P50"),
+    ]);
+    if banded(lines) {
+        legend.push(LegendEntry::new(
+            Swatch::Fill(INK.mix(INNER_BAND_ALPHA)),
+            "P25–P75",
+        ));
+    }
+    if let Some(c) = commitment {
+        legend.push(LegendEntry::new(
+            Swatch::Dotted(REFERENCE),
+            format!("Commitment {}", money(c)),
+        ));
+    }
+    legend
+}
+
+/// The colour of the `i`-th scenario.
+fn colour(i: usize) -> RGBColor {
+    SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()]
 }
 
 /// Whether any line's P25–P75 band has width (not every path the same).
@@ -308,7 +319,63 @@ fn subtitle(entries: &[CompareEntry], lines: &[Line], cut: Option<usize>) -> Str
 
 #[cfg(test)]
 mod tests {
-    use super::below;
+    use super::*;
+    use crate::engine::RunOptions;
+    use crate::scenario::{Override, Scenario};
+    use crate::study::compare;
+
+    /// Two swatches a reader cannot tell apart: the same kind of mark in
+    /// nearly the same colour.
+    fn looks_alike(a: Swatch, b: Swatch) -> bool {
+        let near = |p: RGBColor, q: RGBColor| {
+            p.0.abs_diff(q.0)
+                .max(p.1.abs_diff(q.1))
+                .max(p.2.abs_diff(q.2))
+                < 40
+        };
+        match (a, b) {
+            (Swatch::Line(p), Swatch::Line(q))
+            | (Swatch::Dashed(p), Swatch::Dashed(q))
+            | (Swatch::Dotted(p), Swatch::Dotted(q)) => near(p, q),
+            (Swatch::Fill(p), Swatch::Fill(q)) => {
+                near(RGBColor(p.0, p.1, p.2), RGBColor(q.0, q.1, q.2)) && (p.3 - q.3).abs() < 0.1
+            }
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn every_legend_entry_has_its_own_mark() {
+        let set = |s: &[&str]| -> Vec<Override> {
+            s.iter().map(|o| Override::parse(o).unwrap()).collect()
+        };
+        let a = Scenario::builtin(&set(&["scenario.paths=60", "scenario.name=a"])).unwrap();
+        let b = Scenario::builtin(&set(&[
+            "scenario.paths=60",
+            "scenario.name=b",
+            "revenue.growth=50%",
+        ]))
+        .unwrap();
+        let entries = compare::run(&[a, b], &RunOptions::default()).unwrap();
+        let lines = lines(&entries);
+        let legend = legend(&entries, &lines, shared_commitment(&entries));
+        let labels: Vec<&str> = legend.iter().map(|e| e.label.as_str()).collect();
+        assert!(labels.contains(&"Revenue: P50") && labels.contains(&"P25–P75"));
+        assert!(
+            labels.iter().any(|l| l.starts_with("Commitment")),
+            "{labels:?}"
+        );
+        for (i, x) in legend.iter().enumerate() {
+            for y in &legend[i + 1..] {
+                assert!(
+                    !looks_alike(x.swatch, y.swatch),
+                    "\"{}\" and \"{}\" share a mark",
+                    x.label,
+                    y.label
+                );
+            }
+        }
+    }
 
     #[test]
     fn lines_are_cut_where_they_cross_the_top() {

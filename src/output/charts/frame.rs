@@ -23,6 +23,8 @@ pub enum Swatch {
     Line(RGBColor),
     /// A dashed line.
     Dashed(RGBColor),
+    /// A dotted line (a reference that must not pass for a dashed series).
+    Dotted(RGBColor),
     /// A filled box (bands, bars).
     Fill(RGBAColor),
     /// A box filled half and half (the same band of two series).
@@ -182,6 +184,15 @@ fn draw_swatch(
                 let x0 = x + k * 13;
                 root.draw(&PathElement::new(
                     vec![(x0, mid), (x0 + 8, mid)],
+                    c.stroke_width(3),
+                ))?;
+            }
+        }
+        Swatch::Dotted(c) => {
+            for k in 0..4 {
+                let x0 = x + k * 10;
+                root.draw(&PathElement::new(
+                    vec![(x0, mid), (x0 + 4, mid)],
                     c.stroke_width(3),
                 ))?;
             }

@@ -240,6 +240,23 @@ pub fn hline(plot: &Plot<'_>, y: f64, colour: RGBColor) -> Result<(), ChartError
     draw_dashed(plot, &[x.start, x.end], &[y, y], colour)
 }
 
+/// A dotted horizontal line across the plot at `y` (a reference line on a
+/// chart whose series are dashed).
+///
+/// # Errors
+/// When drawing fails.
+pub fn dotted_hline(plot: &Plot<'_>, y: f64, colour: RGBColor) -> Result<(), ChartError> {
+    let x = plot.as_coord_spec().get_x_range();
+    let style = colour.stroke_width(LINE_PX);
+    plot.draw(&DashedPathElement::new(
+        vec![(x.start, y), (x.end, y)],
+        4,
+        6,
+        style,
+    ))?;
+    Ok(())
+}
+
 /// A dashed vertical line across the plot at `x`.
 ///
 /// # Errors
