@@ -1,9 +1,10 @@
 //! Charts and `report.html`: every chart is a valid PNG of the stated size
 //! with something drawn on it, for a realistic run, a deterministic one
 //! (zero-width bands, no colour key on the tornado) and one where cash
-//! never breaks even; the report embeds every chart and needs no network;
-//! `--no-charts` and `output.charts = false` write none; the build needs
-//! no system font libraries.
+//! never breaks even; every caption names the `--set` overrides; the report
+//! embeds every chart and needs no network; `--no-charts` and
+//! `output.charts = false` write none; the build needs no system font
+//! libraries.
 
 use std::time::SystemTime;
 
@@ -102,6 +103,47 @@ fn a_scenario_that_never_breaks_even_still_draws() {
         "the premise: nothing breaks even"
     );
     check_all_charts(&s, 0.02);
+}
+
+/// Rows at the bottom of a chart that hold a one-line caption.
+const CAPTION_ROWS: u32 = 40;
+
+#[test]
+fn every_chart_names_the_set_overrides_in_its_caption() {
+    // `revenue.margin=70%` is what small.toml says already: the results are
+    // the same, so only the caption may differ.
+    let plain = scenario("small.toml", &["scenario.paths=300"]);
+    let set = scenario("small.toml", &["scenario.paths=300", "revenue.margin=70%"]);
+    let plain_results = engine::run(&plain, &Default::default()).unwrap();
+    let set_results = engine::run(&set, &Default::default()).unwrap();
+    let (plain_report, set_report) = (report(&plain, &plain_results), report(&set, &set_results));
+    let text = charts::caption(&set_report, "cash.png").unwrap();
+    assert!(
+        text.contains("small with --set revenue.margin=70% · 300 paths"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("scenario.paths"),
+        "--paths is stated once: {text}"
+    );
+    let plain_text = charts::caption(&plain_report, "cash.png").unwrap();
+    assert!(!plain_text.contains("--set"), "{plain_text}");
+    let above = (WIDTH * (HEIGHT - CAPTION_ROWS) * 3) as usize;
+    for kind in CHARTS {
+        let name = kind.file_name();
+        let (_, _, a) = decode(&kind.draw(&plain_report).unwrap());
+        let (_, _, b) = decode(&kind.draw(&set_report).unwrap());
+        assert_eq!(
+            a[..above],
+            b[..above],
+            "{name}: more than the caption changed"
+        );
+        assert_ne!(
+            a[above..],
+            b[above..],
+            "{name}: the caption does not show --set"
+        );
+    }
 }
 
 #[test]

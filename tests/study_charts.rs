@@ -3,14 +3,16 @@
 //! over one key (numeric and categorical), over two keys (heatmap) and
 //! over three (no charts), and for a comparison of scenarios with
 //! different starts and horizons; degenerate inputs (every path the same,
-//! every point censored, one value, no points, no scenarios) still draw.
+//! every point censored, one value, no points, no scenarios) still draw;
+//! captions name the `--set` overrides.
 
 use capsim::engine::RunOptions;
 use capsim::model::Metric;
 use capsim::output::charts::colour_bar::ColourScale;
 use capsim::output::charts::heatmap::NEVER;
 use capsim::output::charts::{
-    compare_charts, sweep_charts, CAPACITY, CASH, GRID, HEIGHT, SCENARIO_COLOURS, WIDTH,
+    compare_charts, compare_charts_with_overrides, sweep_charts, CAPACITY, CASH, GRID, HEIGHT,
+    SCENARIO_COLOURS, WIDTH,
 };
 use capsim::scenario::{Override, Scenario};
 use capsim::study::compare::{self, CompareEntry};
@@ -218,4 +220,50 @@ fn degenerate_comparisons_still_draw() {
         }
     }
     assert!(compare_charts(&[], 1, 1).unwrap().is_empty());
+}
+
+/// Asserts that two charts differ in their caption (the bottom rows) and
+/// nowhere else.
+fn differ_only_in_caption(name: &str, a: &[u8], b: &[u8]) {
+    let above = (WIDTH * (HEIGHT - 40) * 3) as usize;
+    let (a, b) = (pixels(name, a), pixels(name, b));
+    assert_eq!(
+        a[..above],
+        b[..above],
+        "{name}: more than the caption changed"
+    );
+    assert_ne!(
+        a[above..],
+        b[above..],
+        "{name}: the caption does not show --set"
+    );
+}
+
+#[test]
+fn study_captions_name_the_set_overrides() {
+    // The override sets what the file says: same results, other caption.
+    let text = "[scenario]\npaths = 200\n[revenue]\nmargin = \"60%\"\n";
+    let margin = [Override::parse("revenue.margin=60%").unwrap()];
+    let plain = Scenario::from_str("d.toml", Some("fixed"), text, &[]).unwrap();
+    let set = Scenario::from_str("d.toml", Some("fixed"), text, &margin).unwrap();
+    for keys in [
+        vec!["build.rate_gw_per_week=0.5,1"],
+        vec!["build.rate_gw_per_week=0.5,1", "revenue.growth=50%,150%"],
+    ] {
+        let a = sweep_charts(&run_sweep(&plain, &keys), &plain).unwrap();
+        let b = sweep_charts(&run_sweep(&set, &keys), &set).unwrap();
+        assert_eq!(a.len(), 3);
+        for ((name, a), (_, b)) in a.iter().zip(&b) {
+            differ_only_in_caption(name, a, b);
+        }
+    }
+    let (entries, paths, seed) = run_compare(vec![plain.clone(), deterministic("")]);
+    let overrides = set.applied_overrides();
+    assert_eq!(overrides, ["revenue.margin=60%"]);
+    let a = compare_charts(&entries, paths, seed).unwrap();
+    let b = compare_charts_with_overrides(&entries, paths, seed, overrides).unwrap();
+    assert_eq!(names(&a), names(&b));
+    for ((name, a), (_, b)) in a.iter().zip(&b) {
+        differ_only_in_caption(name, a, b);
+    }
 }

@@ -45,7 +45,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
             no_bands_note(&[&capacity]),
         ),
         legend,
-        caption: caption(report, FILE),
+        caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| {
         let axes = AxisText {

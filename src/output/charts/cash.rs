@@ -47,7 +47,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
             no_bands_note(&[&cash]),
         ),
         legend,
-        caption: caption(report, FILE),
+        caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| {
         let axes = AxisText {

@@ -51,7 +51,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
             no_bands_note(&[&spend, &revenue]),
         ),
         legend,
-        caption: caption(report, FILE),
+        caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| {
         let axes = AxisText {

@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::caption::{caption_font, caption_width};
 use super::text::{self, Direction, Font};
 use super::{
     fonts, ChartError, CAPTION_PX, HEIGHT, INK, LEGEND_PX, MUTED, PAD, SUBTITLE_PX, TITLE_PX, WIDTH,
@@ -122,18 +123,25 @@ fn draw_frame<'a>(root: &Area<'a>, frame: &Frame) -> Result<Area<'a>, ChartError
     }
     y += 8;
     y = draw_legend(root, &frame.legend, y)?;
-    let caption = Font::new(CAPTION_PX, MUTED);
-    let caption_y = HEIGHT as i32 - PAD / 2;
-    let anchor = (HPos::Left, VPos::Bottom);
-    text::draw(
-        root,
-        &frame.caption,
-        caption,
-        (PAD, caption_y),
-        anchor,
-        Direction::Across,
-    )?;
-    let bottom = HEIGHT as i32 - caption_y + CAPTION_PX as i32 + 6;
+    // The caption from the bottom up, wrapped like the subtitle.
+    let caption = caption_font();
+    let line_h = CAPTION_PX as i32 + 4;
+    let mut caption_y = HEIGHT as i32 - PAD / 2;
+    let lines = text::wrap(root, &frame.caption, caption, caption_width())?;
+    for line in lines.iter().rev() {
+        let anchor = (HPos::Left, VPos::Bottom);
+        text::draw(
+            root,
+            line,
+            caption,
+            (PAD, caption_y),
+            anchor,
+            Direction::Across,
+        )?;
+        caption_y -= line_h;
+    }
+    // The room the lines take, and a gap of 2 pixels above them.
+    let bottom = HEIGHT as i32 - caption_y + 2;
     Ok(root.margin(y, bottom, PAD / 2, PAD))
 }
 

@@ -9,12 +9,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{money_label, nice_ticks, TickedCoord};
+use super::caption::study_caption;
 use super::colour_bar::{draw_bar, ink_on, ColourScale};
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::labels::{category_ticks, measure, value_labels};
 use super::months::{calendar, month_of, MonthScale};
 use super::plot::{build, label_at, label_near, AxisText, Plot};
-use super::study::{point_start, study_caption, sweep_title, words};
+use super::study::{point_start, sweep_title, words};
 use super::text::Font;
 use super::{ChartError, HEIGHT, INK, PAD, TICK_PX, WIDTH};
 use crate::model::Metric;
@@ -62,7 +63,13 @@ pub fn draw(
         } else {
             Vec::new()
         },
-        caption: study_caption(&format!("{} sweep", base.name), base.paths, base.seed, file),
+        caption: study_caption(
+            &format!("{} sweep", base.name),
+            base.paths,
+            base.seed,
+            base.applied_overrides(),
+            file,
+        )?,
     };
     render_png(&frame, |area| h.plot(area))
 }

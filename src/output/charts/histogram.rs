@@ -84,7 +84,7 @@ struct Histogram<'r> {
 /// When drawing or encoding fails.
 pub fn draw(report: &RunReport<'_>, metric: Metric) -> Result<Vec<u8>, ChartError> {
     let h = Histogram::new(report, metric);
-    render_png(&h.frame(), |area| h.plot(area))
+    render_png(&h.frame()?, |area| h.plot(area))
 }
 
 impl<'r> Histogram<'r> {
@@ -124,7 +124,7 @@ impl<'r> Histogram<'r> {
         self.report.results.statistics.summaries[self.metric as usize].censored_share
     }
 
-    fn frame(&self) -> Frame {
+    fn frame(&self) -> Result<Frame, ChartError> {
         let s = self.report.scenario;
         let bar_swatch = Swatch::Fill(REVENUE.mix(BAR_ALPHA));
         let mut legend = vec![LegendEntry::new(bar_swatch, "Share of all paths")];
@@ -144,12 +144,12 @@ impl<'r> Histogram<'r> {
                 text.join(" · "),
             ));
         }
-        Frame {
+        Ok(Frame {
             title: format!("{}: {}", s.title, self.words.what),
             subtitle: self.subtitle(),
             legend,
-            caption: caption(self.report, &format!("hist_{}.png", self.metric.name())),
-        }
+            caption: caption(self.report, &format!("hist_{}.png", self.metric.name()))?,
+        })
     }
 
     /// "38% of paths never break even within the horizon".

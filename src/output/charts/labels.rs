@@ -21,6 +21,17 @@ pub fn measure(s: &str, font: Font) -> Result<f64, ChartError> {
     text::width(&area, s, font)
 }
 
+/// Lines `s` takes when wrapped at spaces to `max_px` pixels (as
+/// [`text::wrap`] lays out subtitles and captions).
+///
+/// # Errors
+/// When the font cannot lay the text out.
+pub fn line_count(s: &str, font: Font, max_px: f64) -> Result<usize, ChartError> {
+    let mut pixel = [255u8; 3];
+    let area = BitMapBackend::with_buffer(&mut pixel, (1, 1)).into_drawing_area();
+    Ok(text::wrap(&area, s, font, max_px)?.len())
+}
+
 /// `s` cut to at most `max_px` pixels, ending in `…` when cut.
 ///
 /// # Errors

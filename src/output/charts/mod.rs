@@ -16,6 +16,7 @@
 pub mod axes;
 pub mod bins;
 pub mod capacity;
+pub mod caption;
 pub mod cash;
 pub mod colour_bar;
 pub mod compare_cdf;
@@ -41,10 +42,10 @@ use plotters::style::{FontStyle, RGBColor};
 use super::report_html::ReportHtml;
 use super::{Exporter, RunReport};
 use crate::model::Metric;
-use crate::output::format::thousands;
 use crate::scenario::{InputId, Scenario};
+pub use caption::{caption, study_caption};
 pub use set::{ChartFile, ChartSet};
-pub use study::{compare_charts, sweep_charts};
+pub use study::{compare_charts, compare_charts_with_overrides, sweep_charts};
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 1400;
@@ -192,20 +193,6 @@ impl ChartKind {
             ChartKind::Histogram(metric) => histogram::draw(report, metric),
         }
     }
-}
-
-/// The caption under a chart: where it is, how it was made.
-pub fn caption(report: &RunReport<'_>, file_name: &str) -> String {
-    let s = report.scenario;
-    format!(
-        "{} · {} paths · seed {} · {} sampling · capsim {} · {}",
-        s.name,
-        thousands(report.results.simulation.paths),
-        s.seed,
-        s.sampling.name(),
-        env!("CARGO_PKG_VERSION"),
-        s.output.dir.join(file_name).display()
-    )
 }
 
 /// A plan input drawn as a reference line (target, commitment): its value,

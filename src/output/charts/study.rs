@@ -2,19 +2,20 @@
 //! `sweep_<metric>.png` (a line with a band over one swept key, a heatmap
 //! over two) and [`compare_charts`] draws `compare_fan.png` and
 //! `compare_cdf_<metric>.png`; each draws its charts in parallel (rayon).
-//! This file also holds what those charts share: the caption, the titles,
-//! the words for each metric and the widths of coinciding lines; the
-//! calendar scale of month metrics is in [`super::months`].
+//! This file also holds what those charts share: the words for each
+//! metric, the titles and the widths of coinciding lines; captions are in
+//! [`super::caption`], the calendar scale of month metrics in
+//! [`super::months`].
 
 use rayon::prelude::*;
 
+use super::caption::study_caption;
 use super::labels::{fit, measure};
 use super::text::Font;
 use super::{
     compare_cdf, compare_fan, heatmap, sweep_line, ChartError, INK, LINE_PX, PAD, TITLE_PX, WIDTH,
 };
 use crate::model::Metric;
-use crate::output::format::thousands;
 use crate::scenario::Scenario;
 use crate::study::compare::{CompareEntry, CDF_METRICS};
 use crate::study::grid::GridKey;
@@ -63,12 +64,30 @@ pub fn sweep_charts(
 /// [`CDF_METRICS`]. `paths` and `seed` are the ones every scenario ran
 /// with (for the captions). No entries: no charts, an empty `Vec`.
 ///
+/// The captions name no `--set` overrides: a caller that applied some
+/// calls [`compare_charts_with_overrides`].
+///
 /// # Errors
 /// When a chart cannot be drawn or encoded.
 pub fn compare_charts(
     entries: &[CompareEntry],
     paths: u64,
     seed: u64,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    compare_charts_with_overrides(entries, paths, seed, &[])
+}
+
+/// [`compare_charts`] for scenarios that all had the `--set` arguments
+/// `overrides` applied (e.g. `Scenario::applied_overrides` of the first):
+/// each caption names them.
+///
+/// # Errors
+/// When a chart cannot be drawn or encoded.
+pub fn compare_charts_with_overrides(
+    entries: &[CompareEntry],
+    paths: u64,
+    seed: u64,
+    overrides: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
     if entries.is_empty() {
         return Ok(Vec::new());
@@ -77,28 +96,19 @@ pub fn compare_charts(
         .chain(CDF_METRICS.iter().map(|&m| Some(m)))
         .collect();
     jobs.par_iter()
-        .map(|job| match job {
-            None => {
-                let file = "compare_fan.png".to_string();
-                let caption = study_caption("compare", paths, seed, &file);
-                compare_fan::draw(entries, &caption).map(|png| (file, png))
-            }
-            Some(metric) => {
-                let file = format!("compare_cdf_{}.png", metric.name());
-                let caption = study_caption("compare", paths, seed, &file);
-                compare_cdf::draw(entries, *metric, &caption).map(|png| (file, png))
-            }
+        .map(|job| {
+            let file = match job {
+                None => "compare_fan.png".to_string(),
+                Some(metric) => format!("compare_cdf_{}.png", metric.name()),
+            };
+            let caption = study_caption("compare", paths, seed, overrides, &file)?;
+            let png = match job {
+                None => compare_fan::draw(entries, &caption),
+                Some(metric) => compare_cdf::draw(entries, *metric, &caption),
+            };
+            png.map(|png| (file, png))
         })
         .collect()
-}
-
-/// The caption under a study chart: what, paths, seed, version, file.
-pub fn study_caption(what: &str, paths: u64, seed: u64, file: &str) -> String {
-    format!(
-        "{what} · {} paths per run · seed {seed} · same random numbers in every run · capsim {} · {file}",
-        thousands(paths),
-        env!("CARGO_PKG_VERSION"),
-    )
 }
 
 /// The title of a sweep chart: `<scenario title>: <metric> by <keys>`,

@@ -8,11 +8,12 @@
 use plotters::prelude::*;
 
 use super::axes::{money_label, value_coord, value_range, TickedCoord};
+use super::caption::study_caption;
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::labels::{category_ticks, is_numeric, value_label, value_labels};
 use super::months::{calendar, MonthScale};
 use super::plot::{band_legend, build, draw_band, draw_line, hline, note, AxisText, Band, Plot};
-use super::study::{point_start, study_caption, sweep_title, words, Words};
+use super::study::{point_start, sweep_title, words, Words};
 use super::text::Font;
 use super::{ChartError, CAPACITY, CASH, GRID, INK, LINE_PX, PAD, REFERENCE, TICK_PX, WIDTH};
 use crate::model::Metric;
@@ -74,7 +75,13 @@ pub fn draw(
         title: sweep_title(&base.title, metric, &result.keys)?,
         subtitle: subtitle(base, key, metric, &points),
         legend: legend(&scale, metric, colour, &placed(&points, &scale)),
-        caption: study_caption(&format!("{} sweep", base.name), base.paths, base.seed, file),
+        caption: study_caption(
+            &format!("{} sweep", base.name),
+            base.paths,
+            base.seed,
+            base.applied_overrides(),
+            file,
+        )?,
     };
     render_png(&frame, |area| {
         plot(area, words(metric), key, numeric, &points, &scale, colour)

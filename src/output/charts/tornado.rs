@@ -107,7 +107,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         title: format!("{}: what drives peak funding need", s.title),
         subtitle,
         legend,
-        caption: caption(report, FILE),
+        caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| plot_bars(area, &bars, s))
 }
