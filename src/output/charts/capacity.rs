@@ -4,7 +4,8 @@
 use super::axes::{gw_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
 use super::plot::{band_legend, build, draw_band, hline, no_bands_note, AxisText, Band};
-use super::{caption, plan_value, ChartError, CAPACITY, REFERENCE};
+use super::titles::run_title;
+use super::{caption, plan_value, ChartError, ChartKind, CAPACITY, REFERENCE};
 use crate::model::{Metric, Series};
 use crate::output::format::{percent, significant, thousands};
 use crate::output::RunReport;
@@ -36,7 +37,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         format!("Target{suffix} {} GW", significant(target, 3)),
     ));
     let frame = Frame {
-        title: format!("{}: capacity online", s.title),
+        title: run_title(s, ChartKind::Capacity)?,
         subtitle: format!(
             "GW online each month across {} paths; {} of paths reach the target within the \
              horizon.{}",

@@ -5,7 +5,8 @@
 use super::axes::{money_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
 use super::plot::{band_legend, build, draw_band, hline, no_bands_note, AxisText, Band};
-use super::{caption, ChartError, CASH, REFERENCE};
+use super::titles::run_title;
+use super::{caption, ChartError, ChartKind, CASH, REFERENCE};
 use crate::model::{Metric, Series};
 use crate::output::format::{money, percent};
 use crate::output::RunReport;
@@ -37,7 +38,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         "Zero: below it, outside funding is needed",
     ));
     let frame = Frame {
-        title: format!("{}: cumulative net cash", s.title),
+        title: run_title(s, ChartKind::Cash)?,
         subtitle: format!(
             "Initial cash + margin × revenue − capex − opex. Peak funding need P50 {} (P95 {}); \
              {} of paths break even (cash back to ≥ 0) within the horizon.{}",

@@ -14,8 +14,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axes::{money_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
 use super::plot::{build, dotted_hline, draw_band, draw_line, label_near, AxisText, Band, Plot};
-use super::study::{coincident, compare_title, halo_width};
+use super::study::{coincident, halo_width};
 use super::text::Font;
+use super::titles::{compare_title, COMPARE_FAN_WHAT};
 use super::{ChartError, INK, INNER_BAND_ALPHA, REFERENCE, SCENARIO_COLOURS, TICK_PX};
 use crate::model::Series;
 use crate::output::format::money;
@@ -155,7 +156,7 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
         None => value_range(lines.iter().map(|l| l.top).chain(commitment), true, 1e9),
     };
     let frame = Frame {
-        title: compare_title(entries, "cumulative spend and revenue")?,
+        title: compare_title(entries, COMPARE_FAN_WHAT)?,
         subtitle: subtitle(entries, &lines, cut.map(|c| c.1)),
         legend: legend(entries, &lines, commitment),
         caption: caption.to_string(),

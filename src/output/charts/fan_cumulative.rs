@@ -9,7 +9,8 @@
 use super::axes::{money_label, value_coord, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
 use super::plot::{band_legend_pair, build, draw_band, hline, no_bands_note, AxisText, Band};
-use super::{caption, plan_value, ChartError, REFERENCE, REVENUE, SPEND};
+use super::titles::run_title;
+use super::{caption, plan_value, ChartError, ChartKind, REFERENCE, REVENUE, SPEND};
 use crate::model::Series;
 use crate::output::format::{money, thousands};
 use crate::output::RunReport;
@@ -41,7 +42,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         format!("Commitment{suffix} {}", money(commitment)),
     ));
     let frame = Frame {
-        title: format!("{}: cumulative spend vs revenue", s.title),
+        title: run_title(s, ChartKind::FanCumulative)?,
         subtitle: format!(
             "Money spent on capex and opex and revenue earned since {}, month by month to {}, \
              across {} paths.{}",

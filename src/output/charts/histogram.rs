@@ -12,7 +12,8 @@ use super::bins::{money_bars, month_bars, Bars};
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::plot::{build, label_near, note, vline, AxisText, Plot};
 use super::text::Font;
-use super::{caption, ChartError, GRID, INK, REFERENCE, REVENUE, TICK_PX};
+use super::titles::run_title;
+use super::{caption, ChartError, ChartKind, GRID, INK, REFERENCE, REVENUE, TICK_PX};
 use crate::model::Metric;
 use crate::output::format::{percent, thousands};
 use crate::output::terminal::metric_value;
@@ -62,6 +63,11 @@ fn words(metric: Metric) -> Words {
         },
         _ => money(metric.name(), metric.name()),
     }
+}
+
+/// What the histogram of `metric` shows, after the scenario title.
+pub fn subject(metric: Metric) -> &'static str {
+    words(metric).what
 }
 
 /// Everything one histogram shows.
@@ -145,7 +151,7 @@ impl<'r> Histogram<'r> {
             ));
         }
         Ok(Frame {
-            title: format!("{}: {}", s.title, self.words.what),
+            title: run_title(s, ChartKind::Histogram(self.metric))?,
             subtitle: self.subtitle(),
             legend,
             caption: caption(self.report, &format!("hist_{}.png", self.metric.name()))?,

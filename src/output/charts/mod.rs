@@ -33,6 +33,7 @@ pub mod set;
 pub mod study;
 pub mod sweep_line;
 pub mod text;
+pub mod titles;
 pub mod tornado;
 
 use std::sync::{Arc, OnceLock};

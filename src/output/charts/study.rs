@@ -3,18 +3,14 @@
 //! over two) and [`compare_charts`] draws `compare_fan.png` and
 //! `compare_cdf_<metric>.png`; each draws its charts in parallel (rayon).
 //! This file also holds what those charts share: the words for each
-//! metric, the titles and the widths of coinciding lines; captions are in
-//! [`super::caption`], the calendar scale of month metrics in
-//! [`super::months`].
+//! metric and the widths of coinciding lines; captions are in
+//! [`super::caption`], titles in [`super::titles`], the calendar scale of
+//! month metrics in [`super::months`].
 
 use rayon::prelude::*;
 
 use super::caption::study_caption;
-use super::labels::{fit, measure};
-use super::text::Font;
-use super::{
-    compare_cdf, compare_fan, heatmap, sweep_line, ChartError, INK, LINE_PX, PAD, TITLE_PX, WIDTH,
-};
+use super::{compare_cdf, compare_fan, heatmap, sweep_line, ChartError, LINE_PX};
 use crate::model::Metric;
 use crate::scenario::Scenario;
 use crate::study::compare::{CompareEntry, CDF_METRICS};
@@ -109,54 +105,6 @@ pub fn compare_charts_with_overrides(
             png.map(|png| (file, png))
         })
         .collect()
-}
-
-/// The title of a sweep chart: `<scenario title>: <metric> by <keys>`,
-/// the scenario title cut short (at a word) when the whole does not fit.
-///
-/// # Errors
-/// When the font cannot lay the text out.
-pub fn sweep_title(title: &str, metric: Metric, keys: &[GridKey]) -> Result<String, ChartError> {
-    let names: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
-    let font = Font::new(TITLE_PX, INK).bold();
-    let width = f64::from(WIDTH as i32 - 2 * PAD);
-    let mut suffix = String::new();
-    for what in [words(metric).what, words(metric).short] {
-        suffix = format!(": {what} by {}", names.join(" × "));
-        let room = width - measure(&suffix, font)?;
-        if measure(title, font)? <= room || (what == words(metric).short && room >= 160.0) {
-            return Ok(format!("{}{suffix}", fit(title, font, room)?));
-        }
-    }
-    fit(&format!("{title}{suffix}"), font, width)
-}
-
-/// The title of a comparison chart: `<name> vs <name> …: <what>`, the
-/// names cut short when they do not fit the width.
-///
-/// # Errors
-/// When the font cannot lay the text out.
-pub fn compare_title(entries: &[CompareEntry], what: &str) -> Result<String, ChartError> {
-    let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-    // Variants of one file share its name: `file: bull vs base vs bear`.
-    let shared = match names.split_first() {
-        Some((first, rest)) if !rest.is_empty() => first
-            .match_indices('-')
-            .map(|(i, _)| &first[..=i])
-            .rfind(|p| names.iter().all(|n| n.len() > p.len() && n.starts_with(p))),
-        _ => None,
-    };
-    let listed = match shared {
-        Some(prefix) => {
-            let rest: Vec<&str> = names.iter().map(|n| &n[prefix.len()..]).collect();
-            format!("{}: {}", prefix.trim_end_matches('-'), rest.join(" vs "))
-        }
-        None => names.join(" vs "),
-    };
-    let suffix = format!(" · {what}");
-    let font = Font::new(TITLE_PX, INK).bold();
-    let room = f64::from(WIDTH as i32 - 2 * PAD) - measure(&suffix, font)?;
-    Ok(format!("{}{suffix}", fit(&listed, font, room)?))
 }
 
 /// The first month of a sweep point's scenario (a sweep may move

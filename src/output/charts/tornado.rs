@@ -9,7 +9,8 @@ use super::axes::{value_coord, TickedCoord};
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::plot::{build, label_near, note, AxisText};
 use super::text::Font;
-use super::{caption, ChartError, INK, REFERENCE, REVENUE, SPEND, TICK_PX};
+use super::titles::run_title;
+use super::{caption, ChartError, ChartKind, INK, REFERENCE, REVENUE, SPEND, TICK_PX};
 use crate::model::Metric;
 use crate::output::format::{money, significant, thousands};
 use crate::output::terminal::value_pair_in_unit;
@@ -104,7 +105,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         (subtitle, legend)
     };
     let frame = Frame {
-        title: format!("{}: what drives peak funding need", s.title),
+        title: run_title(s, ChartKind::Tornado)?,
         subtitle,
         legend,
         caption: caption(report, FILE)?,
