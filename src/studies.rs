@@ -77,7 +77,10 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
         .map(|a| parse_grid_key(a))
         .collect::<Result<_, _>>()
         .map_err(capsim::scenario::ScenarioError::from)?;
-    let base = load_one(&args.scenario, &overrides(&[], &args.sim)?)?;
+    // Paths, seed and sampling are the same at every point: a single value
+    // applies to the base scenario (and --paths/--seed win over it).
+    let (keys, shared) = sweep::split_shared(keys)?;
+    let base = load_one(&args.scenario, &overrides(&shared, &args.sim)?)?;
     let prepared = sweep::prepare(&base, &keys)?;
     let dir = args
         .sim

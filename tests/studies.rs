@@ -503,3 +503,95 @@ fn solve_counts_censored_paths_in_a_mean_as_never() {
         .stderr(predicate::str::contains("P50 breakeven_month"));
     assert!(!tmp.path().join("solve.json").exists());
 }
+
+#[test]
+fn sweep_refuses_a_key_twice_and_shared_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = |sets: &[&str], out: &str| {
+        let mut cmd = cargo_bin_cmd!("capsim");
+        cmd.args([
+            "sweep",
+            &fixture("small.toml"),
+            "--paths",
+            "300",
+            "--no-charts",
+        ]);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        cmd.arg("--out").arg(tmp.path().join(out));
+        cmd.assert()
+    };
+    sweep(
+        &["build.rate_gw_per_week=0.5,1", "build.rate_gw_per_week=2,3"],
+        "twice",
+    )
+    .code(2)
+    .stderr(predicate::str::contains("given twice"))
+    .stderr(predicate::str::contains("build.rate_gw_per_week=0.5,1,2,3"));
+    for (set, instead) in [
+        ("scenario.paths=100,1000", "--paths"),
+        ("scenario.seed=1,2", "--seed"),
+        ("scenario.sampling=mc,lhs", "single value"),
+    ] {
+        sweep(&[set], "shared")
+            .code(2)
+            .stderr(predicate::str::contains("cannot be swept"))
+            .stderr(predicate::str::contains(instead));
+    }
+    assert!(!tmp.path().join("twice").exists() && !tmp.path().join("shared").exists());
+    // A single value is a plain override of the whole sweep (--paths wins
+    // over it, as for run): not a column of sweep.csv.
+    sweep(
+        &[
+            "scenario.paths=200",
+            "scenario.sampling=mc",
+            "build.rate_gw_per_week=0.5,1",
+        ],
+        "single",
+    )
+    .success()
+    .stdout(predicate::str::contains("300 paths each"));
+    let csv = read(&tmp.path().join("single"), "sweep.csv");
+    assert!(csv.starts_with("build.rate_gw_per_week,metric,"), "{csv}");
+    let json = read(&tmp.path().join("single"), "sweep.json");
+    assert!(json.contains("scenario.sampling=mc"), "{json}");
+}
+
+#[test]
+fn sweep_of_the_start_dates_each_point_from_its_own_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("deterministic.toml"),
+            "--set",
+            "scenario.start=2025-11,2027-01",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(out).unwrap();
+    // The same plan reaches its target the same number of months after
+    // each start: 14 months later in the calendar.
+    let p50 = p50s(&read(tmp.path(), "sweep.csv"), "target_month", 1);
+    assert_eq!(p50[0], p50[1]);
+    let start = |y: i32, m: i32| y * 12 + m - 1;
+    let date = |i: i32| format!("{}-{:02}", i / 12, i % 12 + 1);
+    let months = p50[0] as i32;
+    for (y, m) in [(2025, 11), (2027, 1)] {
+        let row = table
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{y}-{m:02}")))
+            .unwrap_or_else(|| panic!("no row for {y}-{m:02}:\n{table}"));
+        assert!(
+            row.contains(&date(start(y, m) + months)),
+            "{row}: target {months} months after {y}-{m:02}"
+        );
+    }
+}

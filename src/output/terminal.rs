@@ -13,6 +13,7 @@ use crate::scenario::keys::Unit;
 use crate::scenario::{Input, Origin, Scenario};
 use crate::study::compare::CompareEntry;
 use crate::study::sweep::SweepResult;
+use crate::time::YearMonth;
 
 /// A value in an input's unit, for people.
 pub fn value_in_unit(unit: Unit, x: f64) -> String {
@@ -46,6 +47,11 @@ pub fn value_pair_in_unit(unit: Unit, a: f64, b: f64) -> (String, String) {
 
 /// A metric value for people (`never` for censored month metrics).
 pub fn metric_value(scenario: &Scenario, metric: Metric, x: f64) -> String {
+    metric_value_from(scenario.start, metric, x)
+}
+
+/// A metric value for people, month metrics as dates counted from `start`.
+pub fn metric_value_from(start: YearMonth, metric: Metric, x: f64) -> String {
     if x.is_nan() {
         return if metric.is_month() {
             "never".into()
@@ -55,7 +61,7 @@ pub fn metric_value(scenario: &Scenario, metric: Metric, x: f64) -> String {
     }
     match metric {
         Metric::TargetMonth | Metric::BreakevenMonth => {
-            scenario.start.plus((x + 0.5).floor() as usize).to_string()
+            start.plus((x + 0.5).floor() as usize).to_string()
         }
         Metric::CapacityEndGw => format!("{} GW", significant(x, 3)),
         Metric::CommitmentCoverage => format!("{}x", significant(x, 3)),
@@ -271,7 +277,7 @@ pub fn sweep_summary(result: &SweepResult, base: &Scenario, seconds: f64) -> Str
             );
         }
         let s = |m: Metric| &point.summaries[m as usize];
-        let p50 = |m: Metric| metric_value(base, m, s(m).percentiles[3]);
+        let p50 = |m: Metric| metric_value_from(point.start, m, s(m).percentiles[3]);
         let _ = writeln!(
             out,
             "  {row}{:>14}{:>14}{:>12}{:>14}",

@@ -7,6 +7,18 @@ use super::StudyError;
 use crate::engine::{self, RunOptions};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::MetricSummary;
+use crate::time::YearMonth;
+
+/// Settings every point of a sweep shares, so that all points run the same
+/// paths on the same random numbers: they cannot take several values.
+pub const SHARED_SETTINGS: [(&str, &str); 3] = [
+    ("scenario.paths", "--paths N"),
+    ("scenario.seed", "--seed S"),
+    (
+        "scenario.sampling",
+        "a single value, e.g. --set scenario.sampling=mc",
+    ),
+];
 
 /// The result at one grid point.
 #[derive(Debug, Clone)]
@@ -15,6 +27,9 @@ pub struct SweepPoint {
     pub coords: Vec<usize>,
     /// Summary of every metric.
     pub summaries: Vec<MetricSummary>,
+    /// The point's first month (month 0 of its month metrics), which a
+    /// sweep of `scenario.start` moves.
+    pub start: YearMonth,
 }
 
 /// A finished sweep.
@@ -28,14 +43,73 @@ pub struct SweepResult {
     pub warnings: Vec<String>,
 }
 
+/// Checks that every key is swept once and that no setting the points
+/// must share ([`SHARED_SETTINGS`]) takes several values.
+///
+/// # Errors
+/// A key given twice, or a shared setting with several values.
+pub fn check_keys(keys: &[GridKey]) -> Result<(), StudyError> {
+    for (i, k) in keys.iter().enumerate() {
+        if let Some(again) = keys[i + 1..].iter().find(|o| o.key == k.key) {
+            let texts =
+                |g: &GridKey| -> Vec<String> { g.values.iter().map(|v| v.text.clone()).collect() };
+            let (first, second) = (texts(k).join(","), texts(again).join(","));
+            return Err(StudyError::Usage {
+                message: format!(
+                    "--set {0} is given twice ({0}={first} and {0}={second}); a sweep takes each key once",
+                    k.key
+                ),
+                help: format!(
+                    "give all its values in one --set, e.g. --set {}={first},{second}",
+                    k.key
+                ),
+            });
+        }
+        if let Some((_, instead)) = SHARED_SETTINGS.iter().find(|(s, _)| *s == k.key) {
+            if k.values.len() > 1 {
+                return Err(StudyError::Usage {
+                    message: format!(
+                        "{} cannot be swept: every point of a sweep runs the same paths with the same seed and sampling (common random numbers), so that differences between points come from the swept inputs",
+                        k.key
+                    ),
+                    help: format!(
+                        "set it for the whole sweep with {instead}; to see how the answer depends on it, run `capsim run` once per value"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Separates the single values of shared settings (`--set
+/// scenario.paths=N`), which apply to the base scenario as plain
+/// overrides, from the keys to sweep.
+///
+/// # Errors
+/// As [`check_keys`].
+pub fn split_shared(keys: Vec<GridKey>) -> Result<(Vec<GridKey>, Vec<String>), StudyError> {
+    check_keys(&keys)?;
+    let (shared, swept): (Vec<GridKey>, Vec<GridKey>) = keys
+        .into_iter()
+        .partition(|k| SHARED_SETTINGS.iter().any(|(s, _)| *s == k.key));
+    let overrides = shared
+        .iter()
+        .flat_map(|k| k.values.iter().map(|v| format!("{}={}", k.key, v.text)))
+        .collect();
+    Ok((swept, overrides))
+}
+
 /// Validates every point's scenario before anything runs.
 ///
 /// # Errors
-/// Too many points, or the problems of every invalid point.
+/// A key given twice, a shared setting swept, too many points, or the
+/// problems of every invalid point.
 pub fn prepare(
     base: &Scenario,
     keys: &[GridKey],
 ) -> Result<Vec<(Vec<usize>, Scenario)>, StudyError> {
+    check_keys(keys)?;
     let count = point_count(keys);
     if count > MAX_POINTS {
         return Err(StudyError::Usage {
@@ -81,6 +155,7 @@ pub fn run(
             engine::run(scenario, &options).map(|r| SweepPoint {
                 coords: coords.clone(),
                 summaries: r.statistics.summaries,
+                start: scenario.start,
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -151,5 +226,39 @@ mod tests {
             prepare(&base(), &huge),
             Err(StudyError::Usage { .. })
         ));
+    }
+
+    #[test]
+    fn keys_are_swept_once_and_shared_settings_not_at_all() {
+        let keys = |args: &[&str]| -> Vec<GridKey> {
+            args.iter().map(|a| parse_grid_key(a).unwrap()).collect()
+        };
+        let twice = keys(&["build.rate_gw_per_week=0.5,1", "build.rate_gw_per_week=2,3"]);
+        let e = prepare(&base(), &twice).unwrap_err();
+        assert!(
+            e.to_string().contains("given twice"),
+            "the second would silently win: {e}"
+        );
+        for shared in [
+            "scenario.paths=100,1000",
+            "scenario.seed=1,2",
+            "scenario.sampling=mc,lhs",
+        ] {
+            let e = prepare(&base(), &keys(&[shared])).unwrap_err();
+            assert!(e.to_string().contains("cannot be swept"), "{shared}: {e}");
+        }
+        let (swept, overrides) =
+            split_shared(keys(&["scenario.sampling=mc", "revenue.margin=50%,60%"])).unwrap();
+        assert_eq!(swept.len(), 1);
+        assert_eq!(overrides, vec!["scenario.sampling=mc".to_string()]);
+    }
+
+    #[test]
+    fn each_point_keeps_its_own_start() {
+        let keys = vec![parse_grid_key("scenario.start=2025-11,2027-01").unwrap()];
+        let prepared = prepare(&base(), &keys).unwrap();
+        let result = run(&keys, &prepared, &RunOptions::default()).unwrap();
+        let starts: Vec<String> = result.points.iter().map(|p| p.start.to_string()).collect();
+        assert_eq!(starts, ["2025-11", "2027-01"]);
     }
 }
