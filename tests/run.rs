@@ -66,6 +66,10 @@ target_month,capacity_end_gw,capex_total_usd,capex_at_target_usd,opex_total_usd,
     let json: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
     assert_eq!(json["seed"], 42);
     assert_eq!(json["paths"], 3000);
+    assert_eq!(
+        json["bands"]["max_relative_error"], 0.0,
+        "3,000 paths × 120 months fit: exact bands"
+    );
     assert_eq!(json["scenario"]["name"], "small");
     assert_eq!(json["scenario"]["sha256"].as_str().unwrap().len(), 64);
     assert!(json["files"]

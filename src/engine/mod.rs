@@ -9,9 +9,10 @@
 //! the same for `--threads 1` and `--threads N`.
 //!
 //! Memory: per path, 8 bytes × (uncertain inputs + 11 metrics) for the
-//! exact metric statistics, plus 4 bytes per uncertain input with LHS; per
-//! thread, one set of band sketches (bounded by the spread of values, not
-//! by the number of paths).
+//! exact metric statistics, plus 4 bytes per uncertain input with LHS. Bands:
+//! every monthly value while they fit in `EXACT_BAND_VALUES` (exact bands);
+//! above that, per thread, one set of band sketches (bounded by the spread
+//! of values, not by the number of paths).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -26,7 +27,7 @@ use worker::{ChunkPartial, Context, HotBands, Worker};
 use crate::model::{ModelShape, N_BAND_SERIES, N_METRICS, N_SERIES};
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, Scenario};
-use crate::stats::bands::MAX_PATHS_PER_FLUSH;
+use crate::stats::bands::{EXACT_BAND_VALUES, MAX_PATHS_PER_FLUSH};
 use crate::stats::quantile::Neumaier;
 use crate::stats::{analyze, BandSketches, Bands, PathStatistics};
 
@@ -66,6 +67,9 @@ pub struct RunOptions<'a> {
     /// Skip the monthly bands and trajectories (sweeps and solve need only
     /// the metrics); the bands are then empty (NaN).
     pub metrics_only: bool,
+    /// Sketch the bands even when exact ones would fit
+    /// ([`EXACT_BAND_VALUES`]); for tests and benches of the sketch.
+    pub sketch_bands: bool,
 }
 
 /// The raw outcome of simulating every path.
@@ -155,10 +159,21 @@ pub fn memory_estimate(scenario: &Scenario, threads: usize) -> u64 {
         } else {
             0
         };
-    let sketches = (threads as u64 + 1) * (N_BAND_SERIES * scenario.months) as u64 * 8 * 1024;
+    let sketches = if exact_bands(scenario) {
+        // Every value kept, then one column gathered and sorted per thread.
+        paths * (N_BAND_SERIES * scenario.months) as u64 * 8 + threads as u64 * paths * 20
+    } else {
+        (threads as u64 + 1) * (N_BAND_SERIES * scenario.months) as u64 * 8 * 1024
+    };
     let trajectories =
         (scenario.output.trajectories.min(paths as usize) * scenario.months * N_SERIES * 8) as u64;
     paths * per_path + sketches + trajectories + (64 << 20)
+}
+
+/// Whether a run of this scenario keeps every monthly value for exact
+/// bands (they fit in [`EXACT_BAND_VALUES`]) rather than sketching them.
+pub fn exact_bands(scenario: &Scenario) -> bool {
+    (scenario.paths as usize).saturating_mul(N_BAND_SERIES * scenario.months) <= EXACT_BAND_VALUES
 }
 
 /// Simulates every path on the current rayon pool.
@@ -183,9 +198,11 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     let master = Mutex::new(BandSketches::new(months));
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
 
+    let exact = exact_bands(scenario) && !options.sketch_bands;
     let mut rows = vec![0.0; paths * width];
     let ctx = Context {
         bands: !options.metrics_only,
+        exact,
         sampler: &sampler,
         shape,
         months,
@@ -202,13 +219,20 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
                 if cancelled() {
                     return ChunkPartial::default();
                 }
+                if ctx.exact || !ctx.bands {
+                    let partial = w.chunk(&ctx, chunk * CHUNK_PATHS, rows, None);
+                    if let Some(progress) = options.progress {
+                        progress((rows.len() / width) as u64);
+                    }
+                    return partial;
+                }
                 let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
                 let hot = guard.get_or_insert_with(|| HotBands {
                     sketches: BandSketches::new(months),
                     paths: 0,
                 });
-                let partial = w.chunk(&ctx, chunk * CHUNK_PATHS, rows, &mut hot.sketches);
+                let partial = w.chunk(&ctx, chunk * CHUNK_PATHS, rows, Some(&mut hot.sketches));
                 hot.paths += rows.len() / width;
                 if hot.paths + CHUNK_PATHS > MAX_PATHS_PER_FLUSH {
                     hot.flush_into(&master);
@@ -234,14 +258,20 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     let merged = master.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut totals = vec![Neumaier::default(); N_BAND_SERIES * months];
     let mut trajectories = Vec::with_capacity(keep);
+    let mut blocks = Vec::with_capacity(if exact { partials.len() } else { 0 });
     for partial in partials {
         for (t, s) in totals.iter_mut().zip(&partial.sums) {
             t.add(*s);
         }
         trajectories.extend(partial.trajectories);
+        blocks.extend(partial.exact);
     }
     let sums: Vec<f64> = totals.iter().map(Neumaier::total).collect();
-    let bands = Bands::finish(&merged, &sums, scenario.paths);
+    let bands = if exact && !options.metrics_only {
+        Bands::exact(&blocks, months, &sums, scenario.paths)
+    } else {
+        Bands::finish(&merged, &sums, scenario.paths)
+    };
     Ok(Simulation {
         paths: scenario.paths,
         months,

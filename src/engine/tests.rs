@@ -12,30 +12,59 @@ const REALISTIC: &str = "[scenario]\npaths = 9000\nseed = 5\nsampling = \"lhs\"\
 #[test]
 fn same_numbers_at_any_thread_count() {
     let s = scenario(REALISTIC);
-    let one = thread_pool(1)
-        .unwrap()
-        .install(|| simulate(&s, &RunOptions::default()))
-        .unwrap();
-    let three = thread_pool(3)
-        .unwrap()
-        .install(|| simulate(&s, &RunOptions::default()))
-        .unwrap();
-    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    assert_eq!(
-        bits(&one.rows),
-        bits(&three.rows),
-        "censored metrics are NaN, so compare bits"
-    );
-    assert_eq!(one.bands, three.bands);
-    assert_eq!(one.trajectories, three.trajectories);
+    for sketch_bands in [false, true] {
+        let options = RunOptions {
+            sketch_bands,
+            ..Default::default()
+        };
+        let one = thread_pool(1)
+            .unwrap()
+            .install(|| simulate(&s, &options))
+            .unwrap();
+        let three = thread_pool(3)
+            .unwrap()
+            .install(|| simulate(&s, &options))
+            .unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&one.rows),
+            bits(&three.rows),
+            "censored metrics are NaN, so compare bits"
+        );
+        assert_eq!(one.bands, three.bands);
+        assert_eq!(one.trajectories, three.trajectories);
+        assert_eq!(one.bands.relative_error > 0.0, sketch_bands);
+    }
+}
+
+#[test]
+fn small_runs_have_exact_bands_and_large_ones_sketch() {
+    let mut s = scenario(REALISTIC);
+    assert!(exact_bands(&s), "9,000 paths × 120 months fit");
+    s.paths = 19_972;
+    assert!(exact_bands(&s), "19,972 paths × 120 months fit");
+    s.paths = 19_973;
+    assert!(!exact_bands(&s), "19,973 paths × 120 months do not");
+    s.months = 60;
+    assert!(exact_bands(&s), "19,973 paths × 60 months do");
 }
 
 #[test]
 fn deterministic_scenario_has_exact_zero_width_bands() {
     let s = scenario("[scenario]\npaths = 5000\n[cost]\nper_gw_usd = \"46B\"\n");
+    for sketch_bands in [false, true] {
+        deterministic_bands(&s, sketch_bands);
+    }
+}
+
+fn deterministic_bands(s: &Scenario, sketch_bands: bool) {
+    let options = RunOptions {
+        sketch_bands,
+        ..Default::default()
+    };
     let sim = thread_pool(2)
         .unwrap()
-        .install(|| simulate(&s, &RunOptions::default()))
+        .install(|| simulate(s, &options))
         .unwrap();
     let row = &sim.rows[..N_METRICS];
     assert!(
@@ -81,17 +110,31 @@ fn spend_band_is_the_band_of_capex_plus_opex_per_path() {
 
 #[test]
 fn bands_agree_with_exact_percentiles_of_every_path() {
-    use crate::model::BAND_SERIES;
-    use crate::stats::quantile::{percentile_sorted, PERCENTILES};
     use crate::stats::sketch::RELATIVE_ERROR;
     let text =
         REALISTIC.replace("paths = 9000", "paths = 3000") + "[output]\ntrajectories = 3000\n";
     let s = scenario(&text);
-    let sim = thread_pool(2)
-        .unwrap()
-        .install(|| simulate(&s, &RunOptions::default()))
-        .unwrap();
-    assert_eq!(sim.trajectories.len(), 3000);
+    for sketch_bands in [true, false] {
+        let options = RunOptions {
+            sketch_bands,
+            ..Default::default()
+        };
+        let sim = thread_pool(2)
+            .unwrap()
+            .install(|| simulate(&s, &options))
+            .unwrap();
+        // The sketch is within its relative error; exact bands are exact.
+        let tolerance = if sketch_bands { RELATIVE_ERROR } else { 0.0 };
+        check_bands(&s, &sim, tolerance);
+    }
+}
+
+/// Every band of `sim` (which kept every path's trajectory) against exact
+/// percentiles, within `tolerance` relative error.
+fn check_bands(s: &Scenario, sim: &Simulation, tolerance: f64) {
+    use crate::model::BAND_SERIES;
+    use crate::stats::quantile::{percentile_sorted, PERCENTILES};
+    assert_eq!(sim.trajectories.len(), s.paths as usize);
     for series in BAND_SERIES {
         for m in (0..s.months).step_by(7) {
             let value = |t: &[f64; N_SERIES]| match series {
@@ -118,8 +161,8 @@ fn bands_agree_with_exact_percentiles_of_every_path() {
                     .abs()
                     .max(exact[(lo as usize + 1).min(exact.len() - 1)].abs());
                 assert!(
-                    (got - want).abs() <= RELATIVE_ERROR * scale,
-                    "{} month {m} P{}: sketch {got} vs exact {want}",
+                    (got - want).abs() <= tolerance * scale,
+                    "{} month {m} P{}: band {got} vs exact {want}",
                     series.name(),
                     p * 100.0
                 );

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, N_INPUTS};
-use crate::stats::BandSketches;
+use crate::stats::{BandSketches, ExactBlock};
 
 /// What every worker reads.
 pub(super) struct Context<'a> {
@@ -24,6 +24,8 @@ pub(super) struct Context<'a> {
     pub(super) keep: usize,
     /// Whether series are banded.
     pub(super) bands: bool,
+    /// Whether bands are exact (every value kept) rather than sketched.
+    pub(super) exact: bool,
 }
 
 /// Per-worker buffers, reused across the paths of a chunk.
@@ -47,18 +49,21 @@ impl Worker {
     }
 
     /// Simulates one chunk of paths starting at `first`, writing their rows
-    /// in place and their series into `sketches`.
+    /// in place and their series into `sketches` (or, for exact bands, into
+    /// the partial's [`ExactBlock`]; `sketches` is then `None`).
     pub(super) fn chunk(
         &mut self,
         ctx: &Context<'_>,
         first: usize,
         rows: &mut [f64],
-        sketches: &mut BandSketches<u16>,
+        mut sketches: Option<&mut BandSketches<u16>>,
     ) -> ChunkPartial {
         let count = rows.len() / ctx.width;
+        let columns = N_BAND_SERIES * ctx.months;
         let mut partial = ChunkPartial {
-            sums: vec![0.0; N_BAND_SERIES * ctx.months],
+            sums: vec![0.0; columns],
             trajectories: Vec::new(),
+            exact: (ctx.bands && ctx.exact).then(|| ExactBlock::new(count, columns)),
         };
         for start in (0..count).step_by(BATCH) {
             let len = BATCH.min(count - start);
@@ -68,7 +73,9 @@ impl Worker {
                     &mut rows[(start + group) * ctx.width..(start + group + lanes) * ctx.width];
                 self.group(ctx, first + start + group, group, rows, &mut partial);
             }
-            if ctx.bands {
+            if let Some(block) = &mut partial.exact {
+                block.add_batch(&self.batch, start, len, &mut partial.sums);
+            } else if let (true, Some(sketches)) = (ctx.bands, sketches.as_deref_mut()) {
                 sketches.add_batch(&self.batch, len, &mut partial.sums);
             }
         }
@@ -203,4 +210,6 @@ impl HotBands {
 pub(super) struct ChunkPartial {
     pub(super) sums: Vec<f64>,
     pub(super) trajectories: Vec<Vec<[f64; N_SERIES]>>,
+    /// The chunk's monthly values, for exact bands.
+    pub(super) exact: Option<ExactBlock>,
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Exporter, RunReport};
-use crate::stats::sketch::RELATIVE_ERROR;
 use crate::time::rfc3339;
 
 /// File name.
@@ -131,9 +130,16 @@ impl Exporter for RunJson {
                     rank: c.rank,
                 })
                 .collect(),
-            bands: BandMethod {
-                method: "relative-error sketch (means exact)",
-                max_relative_error: RELATIVE_ERROR,
+            bands: if report.results.simulation.bands.relative_error == 0.0 {
+                BandMethod {
+                    method: "exact (every path's monthly values sorted)",
+                    max_relative_error: 0.0,
+                }
+            } else {
+                BandMethod {
+                    method: "relative-error sketch (means exact)",
+                    max_relative_error: report.results.simulation.bands.relative_error,
+                }
             },
             files: &report.files,
             resolved_scenario: resolved,

@@ -1,10 +1,22 @@
-//! Monthly percentile bands of the banded series (`BAND_SERIES`),
-//! accumulated in bounded memory: one [`Sketch`] per (series, month). Each
-//! worker counts in `u16` and flushes into one shared `u32` set.
+//! Monthly percentile bands of the banded series (`BAND_SERIES`).
+//!
+//! Exact when every path's monthly values fit in [`EXACT_BAND_VALUES`]
+//! (the values are kept and sorted, as for the metrics); otherwise
+//! accumulated in bounded memory: one [`Sketch`] per (series, month), each
+//! worker counting in `u16` and flushing into one shared `u32` set.
 
-use super::quantile::PERCENTILES;
-use super::sketch::{Counter, Sketch};
+use rayon::prelude::*;
+
+use super::quantile::{percentile_sorted, PERCENTILES};
+use super::rank::sorting_order;
+use super::sketch::{range_and_sum, Counter, Sketch, RELATIVE_ERROR};
 use crate::model::{Series, N_BAND_SERIES};
+
+/// Most monthly values (paths × months × banded series) kept for exact
+/// bands: 2²⁴ values, 128 MiB (19,972 paths over 120 months). Above this
+/// the bands come from sketches, so memory does not grow with paths ×
+/// months.
+pub const EXACT_BAND_VALUES: usize = 1 << 24;
 
 /// Most paths a `u16` set may take between flushes: one value per path
 /// lands in each sketch, so no counter can pass this.
@@ -77,6 +89,8 @@ pub struct Bands {
     /// Months M.
     pub months: usize,
     rows: Vec<BandRow>,
+    /// Largest relative error of a percentile (0 when exact).
+    pub relative_error: f64,
 }
 
 impl Bands {
@@ -99,11 +113,82 @@ impl Bands {
         Bands {
             months: sketches.months,
             rows,
+            relative_error: RELATIVE_ERROR,
+        }
+    }
+
+    /// Exact bands from every path's values: `blocks` in path order, each
+    /// holding its paths' values column by column (`[series][month][path]`,
+    /// see [`ExactBlock`]), and the per-(series, month) sums.
+    pub fn exact(blocks: &[ExactBlock], months: usize, sums: &[f64], paths: u64) -> Bands {
+        let rows = (0..sums.len())
+            .into_par_iter()
+            .map(|i| {
+                let column: Vec<f64> = blocks.iter().flat_map(|b| b.column(i)).copied().collect();
+                let sorted: Vec<f64> = sorting_order(&column)
+                    .iter()
+                    .map(|&p| column[p as usize])
+                    .collect();
+                BandRow {
+                    mean: sums[i] / paths as f64,
+                    percentiles: PERCENTILES.map(|p| percentile_sorted(&sorted, p)),
+                }
+            })
+            .collect();
+        Bands {
+            months,
+            rows,
+            relative_error: 0.0,
         }
     }
 
     /// The band of one series in one month.
     pub fn get(&self, series: Series, month: usize) -> &BandRow {
         &self.rows[series as usize * self.months + month]
+    }
+}
+
+/// One chunk's monthly values, kept for exact bands: column by column,
+/// `[series][month][path in chunk]`.
+#[derive(Debug, Clone, Default)]
+pub struct ExactBlock {
+    paths: usize,
+    values: Vec<f64>,
+}
+
+impl ExactBlock {
+    /// Room for `paths` paths of `columns` (series × months) values.
+    pub fn new(paths: usize, columns: usize) -> Self {
+        ExactBlock {
+            paths,
+            values: vec![0.0; paths * columns],
+        }
+    }
+
+    /// Stores a batch laid out path-major (`[path][series][month]`, `width`
+    /// values a path) as paths `first..first + n` of this block, and adds
+    /// each column's sum over the batch to `sums` exactly as
+    /// [`BandSketches::add_batch`] does (same values, same order), so the
+    /// means do not depend on how the bands are made.
+    pub fn add_batch(&mut self, batch: &[f64], first: usize, n: usize, sums: &mut [f64]) {
+        let width = sums.len();
+        for (i, sum) in sums.iter_mut().enumerate() {
+            let column = &mut self.values[i * self.paths + first..i * self.paths + first + n];
+            for (j, slot) in column.iter_mut().enumerate() {
+                *slot = batch[j * width + i];
+            }
+            // As Sketch::add_all: non-finite values (never produced by
+            // valid inputs) are left out of the sum.
+            let (_, _, mut total) = range_and_sum(column);
+            if !total.is_finite() && column.iter().any(|x| !x.is_finite()) {
+                let finite: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
+                total = range_and_sum(&finite).2;
+            }
+            *sum += total;
+        }
+    }
+
+    fn column(&self, i: usize) -> &[f64] {
+        &self.values[i * self.paths..(i + 1) * self.paths]
     }
 }

@@ -7,6 +7,6 @@ pub mod rank;
 pub mod sketch;
 pub mod summary;
 
-pub use bands::{BandRow, BandSketches, Bands};
+pub use bands::{BandRow, BandSketches, Bands, ExactBlock};
 pub use quantile::{PERCENTILES, PERCENTILE_NAMES};
 pub use summary::{analyze, MetricSummary, PathStatistics, SensitivityEntry};
