@@ -102,11 +102,11 @@ pub struct SolveArgs {
     pub vary: String,
     /// The condition to meet: "P50 breakeven_month <= 60",
     /// "mean npv_usd >= 0" or "P(breakeven_month <= 60) >= 0.5".
-    #[arg(long, value_name = "CONDITION")]
+    #[arg(long, value_name = "CONDITION", allow_hyphen_values = true)]
     pub target: String,
-    /// Range to search, LOW..HIGH (default: the input's distribution, or
-    /// its domain when bounded).
-    #[arg(long, value_name = "LOW..HIGH")]
+    /// Range to search, LOW..HIGH, e.g. 20B..60B or -0.5..2 (default: the
+    /// input's distribution, or its domain when bounded).
+    #[arg(long, value_name = "LOW..HIGH", allow_hyphen_values = true)]
     pub range: Option<String>,
     /// Report the smallest value meeting the condition (default: where it
     /// switches).

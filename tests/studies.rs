@@ -595,3 +595,44 @@ fn sweep_of_the_start_dates_each_point_from_its_own_start() {
         );
     }
 }
+
+#[test]
+fn solve_conditions_explain_bad_dates_and_ranges_may_be_negative() {
+    for (target, says) in [
+        ("P50 target_month <= 2028-13", "month 13 does not exist"),
+        ("P50 target_month <= 2029-4", "2029-04"),
+        ("P50 npv_usd >= 2030-01", "not counted in months"),
+        ("P0 npv_usd >= 0", "strictly between P0 and P100"),
+    ] {
+        cargo_bin_cmd!("capsim")
+            .args([
+                "solve",
+                &fixture("deterministic.toml"),
+                "--vary",
+                "build.rate_gw_per_week",
+                "--target",
+                target,
+                "--range",
+                "0.1..2",
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says))
+            .stderr(predicate::str::contains("looks like a range").not());
+    }
+    // P0.5 and a range written with a leading minus, as the docs show.
+    let tmp = tempfile::tempdir().unwrap();
+    let json = solve_json(
+        tmp.path(),
+        &[
+            &fixture("deterministic.toml"),
+            "--vary",
+            "revenue.growth",
+            "--target",
+            "P0.5 npv_usd >= -1T",
+            "--range",
+            "-0.5..2",
+        ],
+    );
+    assert_eq!(json["range"][0], -0.5);
+}

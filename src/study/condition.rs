@@ -1,7 +1,7 @@
 //! Conditions on a metric's distribution, for `capsim solve`:
 //!
 //! ```text
-//! P50 breakeven_month <= 60          a percentile (P1 … P99) against a value
+//! P50 breakeven_month <= 60          a percentile (P0.5 … P99.5) against a value
 //! mean npv_usd >= 0                  the mean over all paths
 //! P(breakeven_month <= 60) >= 0.5    a probability against a share
 //! ```
@@ -139,15 +139,33 @@ fn metric(name: &str) -> Result<Metric, String> {
     })
 }
 
+/// The year and month of text written like a date (`2030-01`, `2029-4`,
+/// `2028-13`), valid or not.
+fn date_like(text: &str) -> Option<(&str, &str)> {
+    let (y, m) = text.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (y.len() == 4 && digits(y) && digits(m)).then_some((y, m))
+}
+
 fn value(text: &str, metric: Metric, start: YearMonth) -> Result<f64, String> {
-    if metric.is_month() {
-        if let Ok(month) = YearMonth::parse(text) {
-            let index = (i64::from(month.year) * 12 + i64::from(month.month))
-                - (i64::from(start.year) * 12 + i64::from(start.month));
-            return Ok(index as f64);
-        }
+    let Some((y, m)) = date_like(text) else {
+        return parse_number(text);
+    };
+    if !metric.is_month() {
+        return Err(format!(
+            "\"{text}\" is a date, but {} is not counted in months; dates work only with target_month and breakeven_month",
+            metric.name()
+        ));
     }
-    parse_number(text)
+    if m.len() == 1 {
+        return Err(format!(
+            "\"{text}\": write the month with two digits, {y}-0{m}"
+        ));
+    }
+    let month = YearMonth::parse(text)?;
+    let index = (i64::from(month.year) * 12 + i64::from(month.month))
+        - (i64::from(start.year) * 12 + i64::from(start.month));
+    Ok(index as f64)
 }
 
 /// Splits `a OP b` at its operator.
@@ -217,10 +235,12 @@ impl Condition {
                 .strip_prefix(['P', 'p'])
                 .and_then(|q| q.parse().ok())
                 .ok_or_else(|| {
-                    format!("\"{stat}\" is not a statistic; use P1 … P99 or mean; {GRAMMAR}")
+                    format!("\"{stat}\" is not a statistic; use a percentile (P5, P50, P99.5: any number between 0 and 100 after the P) or mean; {GRAMMAR}")
                 })?;
             if !(q > 0.0 && q < 100.0) {
-                return Err(format!("percentile P{q} is outside P1 … P99"));
+                return Err(format!(
+                    "percentile P{q} must lie strictly between P0 and P100, e.g. P0.5, P50 or P99.5"
+                ));
             }
             Statistic::Percentile(q / 100.0)
         };
@@ -353,6 +373,24 @@ mod tests {
         let c = Condition::parse("mean npv_usd > -1.2T", start()).unwrap();
         assert_eq!((c.statistic, c.threshold), (Statistic::Mean, -1.2e12));
         assert_eq!(c.to_string(), "mean npv_usd > -1200000000000");
+        let c = Condition::parse("P0.5 npv_usd > 0", start()).unwrap();
+        assert_eq!(c.statistic, Statistic::Percentile(0.005));
+        let c = Condition::parse("P99.5 target_month <= 2027-01", start()).unwrap();
+        assert_eq!(
+            (c.statistic, c.threshold),
+            (Statistic::Percentile(0.995), 14.0)
+        );
+        for (bad, says) in [
+            ("P0 npv_usd > 0", "strictly between P0 and P100"),
+            ("P100 npv_usd > 0", "strictly between P0 and P100"),
+            ("P50 target_month <= 2028-13", "month 13 does not exist"),
+            ("P50 target_month <= 2029-4", "2029-04"),
+            ("P(breakeven_month <= 2029-4) >= 0.5", "2029-04"),
+            ("P50 npv_usd >= 2030-01", "not counted in months"),
+        ] {
+            let e = Condition::parse(bad, start()).unwrap_err();
+            assert!(e.contains(says) && !e.contains("range"), "{bad}: {e}");
+        }
         for bad in [
             "P50 breakeven <= 60",
             "P50 breakeven_month 60",
