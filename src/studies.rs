@@ -203,11 +203,15 @@ pub fn compare_command(args: &CompareArgs) -> Result<(), AppError> {
     let charts = if args.no_charts {
         Vec::new()
     } else {
-        pool.install(|| output::charts::compare_charts(&entries, paths, seed))
-            .map_err(|e| AppError::Failed {
-                message: format!("cannot draw the comparison charts: {e}"),
-                help: "rerun with --no-charts to get the CSV".into(),
-            })?
+        // Every compared scenario had the same --set arguments.
+        let overrides = scenarios[0].applied_overrides();
+        pool.install(|| {
+            output::charts::compare_charts_with_overrides(&entries, paths, seed, overrides)
+        })
+        .map_err(|e| AppError::Failed {
+            message: format!("cannot draw the comparison charts: {e}"),
+            help: "rerun with --no-charts to get the CSV".into(),
+        })?
     };
     let mut files: Vec<(String, Fill<'_>)> = vec![(
         "compare.csv".into(),
