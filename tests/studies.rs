@@ -636,3 +636,28 @@ fn solve_conditions_explain_bad_dates_and_ranges_may_be_negative() {
     );
     assert_eq!(json["range"][0], -0.5);
 }
+
+#[test]
+fn sweep_table_shows_values_in_their_unit_and_the_csv_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "sweep",
+            &fixture("deterministic.toml"),
+            "--set",
+            "build.rate_gw_per_week=1..2:4",
+            "--set",
+            "cost.per_gw_usd=35B,45.5B",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1.33 GW/wk"))
+        .stdout(predicate::str::contains("$45.5B"))
+        .stdout(predicate::str::contains("1.3333").not())
+        .stdout(predicate::str::contains("45500000000").not());
+    let csv = read(tmp.path(), "sweep.csv");
+    assert!(csv.contains("\n1.33333333333,45500000000,"), "{csv}");
+}

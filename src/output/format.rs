@@ -107,6 +107,11 @@ pub fn money(x: f64) -> String {
     money_with(x, 3, significant)
 }
 
+/// Money with up to `sig` significant digits: `$41.08B` at 4 digits.
+pub fn money_digits(x: f64, sig: usize) -> String {
+    money_with(x, sig, significant)
+}
+
 /// Money with exactly `sig` significant digits, trailing zeros kept:
 /// `$40.0B` at 3 digits (for values shown side by side).
 pub fn money_exact(x: f64, sig: usize) -> String {
@@ -140,6 +145,35 @@ pub fn percent(x: f64) -> String {
         return plain_number(x);
     }
     format!("{}%", significant(x * 100.0, 3))
+}
+
+/// A share as a percentage with up to `sig` significant digits: `12.34%`
+/// at 4 digits.
+pub fn percent_digits(x: f64, sig: usize) -> String {
+    if !x.is_finite() {
+        return plain_number(x);
+    }
+    format!("{}%", significant(x * 100.0, sig))
+}
+
+/// The fewest significant digits from `min` to `max` at which `show`
+/// writes any two different values of `xs` differently (`max` if none):
+/// 4 for $997B and $1.003T, where 3 digits show $997B and $1T but the
+/// threshold $1T and 1.003T would read the same.
+pub fn digits_to_tell_apart(
+    xs: &[f64],
+    min: usize,
+    max: usize,
+    show: impl Fn(f64, usize) -> String,
+) -> usize {
+    let apart = |sig: usize| {
+        xs.iter().enumerate().all(|(i, &a)| {
+            xs[i + 1..]
+                .iter()
+                .all(|&b| a == b || a.is_nan() || b.is_nan() || show(a, sig) != show(b, sig))
+        })
+    };
+    (min..max).find(|&sig| apart(sig)).unwrap_or(max)
 }
 
 /// A share as a percentage with exactly `sig` significant digits:
@@ -212,6 +246,26 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(significant(0.012345, 3), "0.0123");
         assert_eq!(significant(9.996, 3), "10");
+        assert_eq!(money_digits(41.0791e9, 4), "$41.08B");
+        assert_eq!(money_digits(4e10, 4), "$40B");
+        assert_eq!(percent_digits(0.123456, 4), "12.35%");
+    }
+
+    #[test]
+    fn digits_tell_values_apart() {
+        // $1.0033T and the threshold $1T read the same at 3 digits.
+        let xs = [0.997e12, 1.0033e12, 1e12];
+        assert_eq!(digits_to_tell_apart(&xs, 3, 10, money_digits), 4);
+        assert_eq!(money_digits(1.0033e12, 4), "$1.003T");
+        // Equal values need no more digits, nor do NaNs.
+        assert_eq!(
+            digits_to_tell_apart(&[1e12, 1e12, f64::NAN], 3, 10, money_digits),
+            3
+        );
+        let grid: Vec<f64> = (0..100).map(|i| 0.1 + 1.9 * f64::from(i) / 99.0).collect();
+        let sig = digits_to_tell_apart(&grid, 3, 12, significant);
+        assert_eq!(sig, 3, "0.1, 0.119, 0.138, … differ at 3 digits");
+        assert_eq!(significant(grid[50], sig), "1.06");
     }
 
     #[test]

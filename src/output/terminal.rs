@@ -4,28 +4,51 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    digits_needed, money, money_exact, percent, percent_exact, plain_number, significant,
-    significant_exact, thousands,
+    digits_needed, digits_to_tell_apart, money, money_digits, money_exact, percent, percent_digits,
+    percent_exact, significant, significant_exact, thousands,
 };
 use crate::engine::RunResults;
 use crate::model::Metric;
-use crate::scenario::keys::Unit;
+use crate::scenario::keys::{input_by_key, Unit};
 use crate::scenario::{Input, Origin, Scenario};
 use crate::study::compare::CompareEntry;
+use crate::study::grid::GridKey;
 use crate::study::sweep::SweepResult;
 use crate::time::YearMonth;
 
 /// A value in an input's unit, for people.
 pub fn value_in_unit(unit: Unit, x: f64) -> String {
+    value_in_unit_digits(unit, x, 3)
+}
+
+/// A value in an input's unit with up to `sig` significant digits.
+pub fn value_in_unit_digits(unit: Unit, x: f64, sig: usize) -> String {
     match unit {
-        Unit::Usd => money(x),
-        Unit::Fraction => percent(x),
-        Unit::Gw => format!("{} GW", significant(x, 3)),
-        Unit::GwPerWeek => format!("{} GW/wk", significant(x, 3)),
-        Unit::UsdPerMwh => format!("${}/MWh", significant(x, 3)),
-        Unit::Months => format!("{} mo", significant(x, 3)),
-        Unit::Years => format!("{} yr", significant(x, 3)),
+        Unit::Usd => money_digits(x, sig),
+        Unit::Fraction => percent_digits(x, sig),
+        Unit::Gw => format!("{} GW", significant(x, sig)),
+        Unit::GwPerWeek => format!("{} GW/wk", significant(x, sig)),
+        Unit::UsdPerMwh => format!("${}/MWh", significant(x, sig)),
+        Unit::Months => format!("{} mo", significant(x, sig)),
+        Unit::Years => format!("{} yr", significant(x, sig)),
     }
+}
+
+/// A swept key's values for the table: numbers in the key's unit with
+/// just enough digits to tell them apart (`1.06 GW/wk`, not
+/// `1.05050505051`); other values as written.
+fn grid_labels(key: &GridKey) -> Vec<String> {
+    let unit = input_by_key(&key.key).map(|d| d.unit);
+    let show = |x: f64, sig: usize| match unit {
+        Some(u) => value_in_unit_digits(u, x, sig),
+        None => significant(x, sig),
+    };
+    let numbers: Vec<f64> = key.values.iter().filter_map(|v| v.number).collect();
+    let sig = digits_to_tell_apart(&numbers, 3, 12, show);
+    key.values
+        .iter()
+        .map(|v| v.number.map_or_else(|| v.text.clone(), |x| show(x, sig)))
+        .collect()
 }
 
 /// Two values in an input's unit shown side by side (a P5 – P95 range),
@@ -251,10 +274,15 @@ pub fn sweep_summary(result: &SweepResult, base: &Scenario, seconds: f64) -> Str
         base.seed,
         seconds
     );
+    let labels: Vec<Vec<String>> = result.keys.iter().map(grid_labels).collect();
     let widths: Vec<usize> = result
         .keys
         .iter()
-        .map(|k| k.key.chars().count().clamp(8, 28))
+        .zip(&labels)
+        .map(|(k, l)| {
+            let widest = l.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+            k.key.chars().count().max(widest).clamp(8, 28)
+        })
         .collect();
     let mut header = String::new();
     for (k, &w) in result.keys.iter().zip(&widths) {
@@ -268,13 +296,8 @@ pub fn sweep_summary(result: &SweepResult, base: &Scenario, seconds: f64) -> Str
     const SHOWN: usize = 40;
     for point in result.points.iter().take(SHOWN) {
         let mut row = String::new();
-        for ((k, &i), &w) in result.keys.iter().zip(&point.coords).zip(&widths) {
-            let v = &k.values[i];
-            let _ = write!(
-                row,
-                "{:>w$}  ",
-                short(&v.number.map_or_else(|| v.text.clone(), plain_number), w)
-            );
+        for ((l, &i), &w) in labels.iter().zip(&point.coords).zip(&widths) {
+            let _ = write!(row, "{:>w$}  ", short(&l[i], w));
         }
         let s = |m: Metric| &point.summaries[m as usize];
         let p50 = |m: Metric| metric_value_from(point.start, m, s(m).percentiles[3]);
