@@ -8,15 +8,15 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use capsim::engine::{self, RunOptions};
-use capsim::output::format::{percent, plain_number, significant, thousands};
-use capsim::output::terminal::metric_value;
+use capsim::output::format::plain_number;
+use capsim::output::solve_text::SolveText;
 use capsim::output::{self, study_files, terminal, Staging};
 use capsim::scenario::value::parse_number;
 use capsim::scenario::{Override, Scenario};
 use capsim::study::compare;
-use capsim::study::condition::{Condition, Evaluation, Statistic};
+use capsim::study::condition::Condition;
 use capsim::study::grid::{parse_grid_key, GridKey};
-use capsim::study::solve::{self, Outcome, Passes, Seek};
+use capsim::study::solve::{self, Outcome, Seek};
 use capsim::study::sweep;
 use capsim::study::StudyError;
 
@@ -287,75 +287,32 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
     let outcome =
         pool.install(|| solve::solve(&base, &args.vary, &condition, range, seek, &options));
     bar.finish_and_clear();
-    let show = |x: f64| match condition.statistic {
-        Statistic::Probability(..) => percent(x),
-        _ => metric_value(&base, condition.metric, x),
-    };
-    let num = |x: f64| significant(x, 6);
-    // The statistic, saying why it is "never" when it is.
-    let stat = |e: &Evaluation| {
-        let shown = show(e.value);
-        if !e.value.is_nan() || e.censored == 0.0 {
-            return shown;
-        }
-        let why = match condition.statistic {
-            Statistic::Mean => "they count as +∞, so the mean is +∞",
-            _ => "they count as +∞",
-        };
-        format!(
-            "{shown} ({} of paths have no {} within the horizon; {why})",
-            percent(e.censored),
-            condition.metric.name()
-        )
-    };
+    let text = SolveText::new(&base, &args.vary, &condition);
     match outcome? {
-        Outcome::NotFound { at_low, at_high } => Err(AppError::Failed {
-            message: format!(
-                "no value of {} in {}..{} meets \"{}\": the statistic is {} at {} and {} at {}",
-                args.vary,
-                num(range.0),
-                num(range.1),
-                condition.text,
-                stat(&at_low),
-                num(range.0),
-                stat(&at_high),
-                num(range.1)
-            ),
-            help: if condition.statistic == Statistic::Mean && at_low.value.is_nan() && at_high.value.is_nan() {
-                format!("a mean is never met while some paths have no {0} within the horizon; ask for a percentile or a probability instead, e.g. \"P50 {0} <= ...\" or \"P({0} <= ...) >= 0.5\"", condition.metric.name())
-            } else {
-                "widen the search with --range LOW..HIGH, or check the condition (see docs/sweeps.md)".into()
-            },
-        }),
-        Outcome::Everywhere { at_low, at_high } => Err(AppError::Failed {
-            message: format!(
-                "\"{}\" is met everywhere in the searched range {}..{} of {} (the statistic is {} at {} and {} at {}), so there is no value in it where the condition switches",
-                condition.text,
-                num(range.0),
-                num(range.1),
-                args.vary,
-                stat(&at_low),
-                num(range.0),
-                stat(&at_high),
-                num(range.1)
-            ),
-            help: "widen the search with --range LOW..HIGH to find where the condition stops being met, or use --smallest or --largest for the smallest or largest value in this range".into(),
-        }),
+        Outcome::NotFound { at_low, at_high } => {
+            let (message, help) = text.not_found(range, &at_low, &at_high);
+            Err(AppError::Failed { message, help })
+        }
+        Outcome::Everywhere { at_low, at_high } => {
+            let (message, help) = text.everywhere(range, &at_low, &at_high);
+            Err(AppError::Failed { message, help })
+        }
         Outcome::Found(solution) => {
-            let files: Vec<(String, Fill<'_>)> =
-                vec![("solve.json".into(), Box::new(|out: &mut dyn Write| study_files::solve_json(&solution, &condition, &base, out)))];
+            let files: Vec<(String, Fill<'_>)> = vec![(
+                "solve.json".into(),
+                Box::new(|out: &mut dyn Write| {
+                    study_files::solve_json(&solution, &condition, &base, out)
+                }),
+            )];
             let (dir, names) = write_files(&dir, cancel, files)?;
-            say(&format!("{} = {}", solution.key, plain_number(solution.value)));
+            // Machine-readable: the exact value, as in solve.json.
+            say(&format!(
+                "{} = {}",
+                solution.key,
+                plain_number(solution.value)
+            ));
             if !args.sim.quiet {
-                let side = match solution.passes {
-                    Passes::Above => "at and above",
-                    Passes::Below => "at and below",
-                    Passes::Everywhere => "everywhere in the range, including",
-                };
-                say(&format!("  {}: met {side} this value in {}..{}", condition.text, num(range.0), num(range.1)));
-                say(&format!("  Monte Carlo uncertainty (95%): {} to {}", num(solution.low), num(solution.high)));
-                say(&format!("  at the value: {} (95% interval {} to {})", stat(&solution.achieved), show(solution.achieved.lower), show(solution.achieved.upper)));
-                say(&format!("  {} runs of {} paths, seed {}", solution.runs, thousands(base.paths), base.seed));
+                say(&text.solution(&solution, base.paths, base.seed));
                 say(&format!("\nwrote {}/: {}", dir.display(), names.join(", ")));
             }
             Ok(())

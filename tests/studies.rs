@@ -661,3 +661,72 @@ fn sweep_table_shows_values_in_their_unit_and_the_csv_exactly() {
     let csv = read(tmp.path(), "sweep.csv");
     assert!(csv.contains("\n1.33333333333,45500000000,"), "{csv}");
 }
+
+#[test]
+fn solve_prints_the_exact_value_then_money_as_money() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            "--vary",
+            "cost.per_gw_usd",
+            "--target",
+            "P50 peak_funding_need_usd <= 1T",
+            "--paths",
+            "2000",
+            "--range",
+            "20B..60B",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(out).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&read(tmp.path(), "solve.json")).unwrap();
+    let mut lines = stdout.lines();
+    // The first line stays machine-readable and exact.
+    let value: f64 = lines
+        .next()
+        .unwrap()
+        .strip_prefix("cost.per_gw_usd = ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(value, num(&json, "value"));
+    let human: Vec<&str> = lines.take_while(|l| !l.is_empty()).collect();
+    assert!(human[0].contains("(searched $20B to $60B)"), "{stdout}");
+    for line in human.iter().filter(|l| !l.contains("seed")) {
+        let longest = line
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(longest < 7, "raw number in {line:?}");
+    }
+    // The statistic and its interval read differently from each other and
+    // from the threshold ($1T) unless they are equal to it.
+    let at = human
+        .iter()
+        .find(|l| l.contains("at the value:"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let money: Vec<&str> = at
+        .split(|c: char| c == ' ' || c == '(' || c == ')')
+        .filter(|w| w.starts_with('$') || w.starts_with("-$"))
+        .collect();
+    assert_eq!(money.len(), 3, "{at}");
+    let achieved = [
+        num(&json, "achieved"),
+        json["achieved_interval"][0].as_f64().unwrap(),
+        json["achieved_interval"][1].as_f64().unwrap(),
+    ];
+    for (shown, x) in money.iter().zip(achieved) {
+        assert!(
+            *shown != "$1T" || x == 1e12,
+            "{shown} is not 1T: {x} in {at}"
+        );
+    }
+    assert!(money[1] != money[2], "{at}");
+}

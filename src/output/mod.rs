@@ -9,6 +9,7 @@ pub mod csv_files;
 pub mod format;
 pub mod report_html;
 pub mod run_json;
+pub mod solve_text;
 pub mod study_files;
 pub mod terminal;
 

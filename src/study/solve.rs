@@ -91,7 +91,7 @@ pub enum Outcome {
 }
 
 /// Bisection stops when the bracket is this share of the range.
-const TOLERANCE: f64 = 1e-4;
+pub const TOLERANCE: f64 = 1e-4;
 
 /// Share of the range by which an end on an open domain bound (`> 0`)
 /// moves inside the domain.
