@@ -713,7 +713,7 @@ fn solve_prints_the_exact_value_then_money_as_money() {
         .find(|l| l.contains("at the value:"))
         .unwrap_or_else(|| panic!("{stdout}"));
     let money: Vec<&str> = at
-        .split(|c: char| c == ' ' || c == '(' || c == ')')
+        .split([' ', '(', ')'])
         .filter(|w| w.starts_with('$') || w.starts_with("-$"))
         .collect();
     assert_eq!(money.len(), 3, "{at}");
