@@ -256,6 +256,11 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
         Some(r) => parse_range(r)?,
         None => solve::default_range(&base, &args.vary)?,
     };
+    // E.g. the varied input's correlations, dropped once it is fixed.
+    let warnings = solve::warnings(&base, &args.vary, range)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let seek = if args.smallest {
         Seek::Smallest
     } else if args.largest {
@@ -301,7 +306,7 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
             let files: Vec<(String, Fill<'_>)> = vec![(
                 "solve.json".into(),
                 Box::new(|out: &mut dyn Write| {
-                    study_files::solve_json(&solution, &condition, &base, out)
+                    study_files::solve_json(&solution, &condition, &base, &warnings, out)
                 }),
             )];
             let (dir, names) = write_files(&dir, cancel, files)?;

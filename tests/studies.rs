@@ -730,3 +730,33 @@ fn solve_prints_the_exact_value_then_money_as_money() {
     }
     assert!(money[1] != money[2], "{at}");
 }
+
+#[test]
+fn solve_warns_that_the_varied_input_loses_its_correlation() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            "--vary",
+            "cost.per_gw_usd",
+            "--target",
+            "P50 peak_funding_need_usd <= 1.2T",
+            "--paths",
+            "500",
+            "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: <built-in default: scenarios/openai-30gw.toml>:82:1: the correlation build.rate_gw_per_week ~ cost.per_gw_usd was dropped",
+        ));
+    let json: serde_json::Value = serde_json::from_str(&read(tmp.path(), "solve.json")).unwrap();
+    let warnings = json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{json}");
+    assert!(warnings[0]
+        .as_str()
+        .unwrap()
+        .contains("cost.per_gw_usd fixed"));
+}

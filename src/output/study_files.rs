@@ -162,12 +162,13 @@ struct SolveInfo<'a> {
     runs: usize,
     paths: u64,
     seed: u64,
+    warnings: &'a [String],
     capsim_version: &'static str,
     scenario: Base<'a>,
 }
 
 /// `solve.json`: `key`, `value`, `low`, `high`, `condition`, `achieved`,
-/// `paths`, `seed`, and how the answer was found.
+/// `paths`, `seed`, the warnings, and how the answer was found.
 ///
 /// # Errors
 /// When writing fails.
@@ -175,6 +176,7 @@ pub fn solve_json(
     solution: &Solution,
     condition: &Condition,
     base: &Scenario,
+    warnings: &[String],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let finite = |x: f64| x.is_finite().then_some(x);
@@ -198,6 +200,7 @@ pub fn solve_json(
         runs: solution.runs,
         paths: base.paths,
         seed: base.seed,
+        warnings,
         capsim_version: env!("CARGO_PKG_VERSION"),
         scenario: Base::of(base),
     };

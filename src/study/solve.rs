@@ -216,6 +216,18 @@ pub fn trial_scenario(base: &Scenario, key: &str, x: f64) -> Result<Scenario, St
     Ok(base.with_overrides(&[set])?)
 }
 
+/// What the user should know about the trial scenarios, as `run` and
+/// `sweep` say it: above all, that fixing the varied input drops its
+/// correlations. The same at every value in the range.
+///
+/// # Errors
+/// When `key` is not a model input or the range is empty or leaves the
+/// input's domain.
+pub fn warnings(base: &Scenario, key: &str, range: (f64, f64)) -> Result<Vec<String>, StudyError> {
+    check_range(input_def(key)?, range)?;
+    Ok(trial_scenario(base, key, 0.5 * (range.0 + range.1))?.warnings)
+}
+
 /// Evaluates the condition's statistic at trial values, remembering them.
 struct Trials<'a> {
     base: &'a Scenario,
@@ -542,6 +554,20 @@ mod tests {
         let (lo, hi) = default_range(&s, "cost.hardware_life_years").unwrap();
         assert!(lo > 0.0 && lo < 1e-6 && hi == 6.0, "{lo}..{hi}");
         assert!(InputId::HardwareLifeYears.def().domain.contains(lo));
+    }
+
+    #[test]
+    fn fixing_a_correlated_input_is_a_warning() {
+        let s = Scenario::builtin(&[]).unwrap();
+        let w = warnings(&s, "cost.per_gw_usd", (30e9, 60e9)).unwrap();
+        assert!(
+            w.iter()
+                .any(|w| w.contains("build.rate_gw_per_week ~ cost.per_gw_usd")),
+            "{w:?}"
+        );
+        assert!(warnings(&s, "revenue.margin", (0.5, 0.9))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
