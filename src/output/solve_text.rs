@@ -87,13 +87,23 @@ impl<'a> SolveText<'a> {
         }
     }
 
-    /// Values of the statistic shown together, with the digits that tell
-    /// them and the condition's threshold apart.
+    /// Values of the statistic shown together, each with the digits that
+    /// tell it apart from the others and from the condition's threshold:
+    /// `10.001% (95% interval 9.82% to 10.2%)` beside `>= 10%`. (A value
+    /// that reads differently from another at its own digits also does at
+    /// the other's, so no two different values read the same.)
     fn statistics<const N: usize>(&self, xs: [f64; N]) -> [String; N] {
-        let mut all = xs.to_vec();
-        all.push(self.condition.threshold);
-        let sig = digits_to_tell_apart(&all, MIN_DIGITS, MAX_DIGITS, |x, s| self.statistic(x, s));
-        xs.map(|x| self.statistic(x, sig))
+        let show = |x: f64, s: usize| self.statistic(x, s);
+        let threshold = self.condition.threshold;
+        xs.map(|x| {
+            let sig = xs
+                .iter()
+                .chain([&threshold])
+                .map(|&other| digits_to_tell_apart(&[x, other], MIN_DIGITS, MAX_DIGITS, show))
+                .max()
+                .unwrap_or(MIN_DIGITS);
+            self.statistic(x, sig)
+        })
     }
 
     /// Why the statistic is "never", when it is because of censored paths.
