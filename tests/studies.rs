@@ -760,3 +760,67 @@ fn solve_warns_that_the_varied_input_loses_its_correlation() {
         .unwrap()
         .contains("cost.per_gw_usd fixed"));
 }
+
+/// The `capsim solve` commands in a Markdown file's sh blocks, as words
+/// (continuation lines joined, double quotes removed).
+fn documented_solves(markdown: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut in_sh = false;
+    let mut pending = String::new();
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            in_sh = line == "```sh";
+            continue;
+        }
+        if !in_sh {
+            continue;
+        }
+        pending.push_str(line.trim().trim_end_matches('\\'));
+        pending.push(' ');
+        if line.ends_with('\\') {
+            continue;
+        }
+        let command = std::mem::take(&mut pending);
+        if command.starts_with("capsim solve") {
+            let mut words = Vec::new();
+            for (i, part) in command.split('"').enumerate() {
+                if i % 2 == 1 {
+                    words.push(part.to_string());
+                } else {
+                    words.extend(part.split_whitespace().map(String::from));
+                }
+            }
+            commands.push(words);
+        }
+    }
+    commands
+}
+
+#[test]
+fn the_documented_solve_examples_work_on_the_default_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut run = 0;
+    for doc in ["docs/sweeps.md", "README.md"] {
+        let text =
+            std::fs::read_to_string(format!("{}/{doc}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let examples = documented_solves(&text);
+        assert!(!examples.is_empty(), "{doc} shows solve");
+        for words in examples {
+            let args: Vec<String> = words[1..]
+                .iter()
+                .map(|w| match w.strip_prefix("scenarios/") {
+                    Some(name) => scenario(name),
+                    None => w.clone(),
+                })
+                .collect();
+            run += 1;
+            cargo_bin_cmd!("capsim")
+                .args(&args)
+                .args(["--paths", "2000", "--quiet", "--out"])
+                .arg(tmp.path().join(run.to_string()))
+                .assert()
+                .success();
+        }
+    }
+    assert!(run >= 3);
+}
