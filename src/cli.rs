@@ -32,7 +32,7 @@ pub enum Command {
     /// all run with the first one's seed and paths: compare.csv and charts.
     Compare(CompareArgs),
     /// Find the value of one input that meets a condition on a metric, e.g.
-    /// --vary revenue.growth --target "P50 breakeven_month <= 60".
+    /// --vary cost.per_gw_usd --target "P50 peak_funding_need_usd <= 1T".
     Solve(SolveArgs),
 }
 
