@@ -12,7 +12,7 @@ use capsim::output::format::plain_number;
 use capsim::output::solve_text::SolveText;
 use capsim::output::{self, study_files, terminal, Staging};
 use capsim::scenario::value::parse_number;
-use capsim::scenario::{Override, Scenario};
+use capsim::scenario::{Override, Scenario, DEFAULT_SOURCE};
 use capsim::study::compare;
 use capsim::study::condition::Condition;
 use capsim::study::grid::{parse_grid_key, GridKey};
@@ -71,10 +71,20 @@ fn chart_files<'a>(charts: Vec<(String, Vec<u8>)>) -> Vec<(String, Fill<'a>)> {
 /// `capsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
+    // A bad --set names the scenario it was for, as `run` does.
+    let source = args
+        .scenario
+        .as_ref()
+        .map_or(DEFAULT_SOURCE.to_string(), |p| p.display().to_string());
     let keys: Vec<GridKey> = args
         .set
         .iter()
-        .map(|a| parse_grid_key(a))
+        .map(|a| {
+            parse_grid_key(a).map_err(|mut d| {
+                d.loc.source = format!("{} (applied to {source})", d.loc.source).into();
+                d
+            })
+        })
         .collect::<Result<_, _>>()
         .map_err(capsim::scenario::ScenarioError::from)?;
     // Paths, seed and sampling are the same at every point: a single value

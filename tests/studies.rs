@@ -824,3 +824,35 @@ fn the_documented_solve_examples_work_on_the_default_scenario() {
     }
     assert!(run >= 3);
 }
+
+#[test]
+fn study_argument_errors_name_the_scenario_and_suggest_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = fixture("small.toml");
+    // A malformed list names the --set and the scenario it applies to, as
+    // `run --set` errors do.
+    cargo_bin_cmd!("capsim")
+        .args(["sweep", &small, "--set", "cost.per_gw_usd=40B,,50B", "--out"])
+        .arg(tmp.path().join("a"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: --set cost.per_gw_usd=40B,,50B (applied to {small}): cost.per_gw_usd: an empty value"
+        )));
+    // A misspelt --vary gets a suggestion.
+    cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            &small,
+            "--vary",
+            "revenue.grwth",
+            "--target",
+            "P50 npv_usd >= 0",
+            "--out",
+        ])
+        .arg(tmp.path().join("b"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `revenue.growth`?"));
+    assert!(!tmp.path().join("a").exists() && !tmp.path().join("b").exists());
+}

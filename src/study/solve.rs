@@ -17,7 +17,8 @@ use crate::dist::Dist;
 use crate::engine::{self, RunOptions};
 use crate::output::format::plain_number;
 use crate::output::terminal::value_in_unit;
-use crate::scenario::keys::{input_by_key, Bound, Domain, InputDef};
+use crate::scenario::error::closest;
+use crate::scenario::keys::{input_by_key, Bound, Domain, InputDef, INPUTS};
 use crate::scenario::raw::Override;
 use crate::scenario::Scenario;
 
@@ -99,11 +100,18 @@ const INSIDE: f64 = 1e-9;
 
 /// The catalogue entry of the input `key`.
 fn input_def(key: &str) -> Result<&'static InputDef, StudyError> {
-    input_by_key(key).ok_or_else(|| StudyError::Usage {
-        message: format!("`{key}` is not a model input"),
-        help:
-            "solve varies a model input such as build.rate_gw_per_week; `capsim check` lists them"
-                .into(),
+    input_by_key(key).ok_or_else(|| {
+        let close = closest(key, INPUTS.iter().map(|d| d.key))
+            .or_else(|| INPUTS.iter().find(|d| d.name == key).map(|d| d.key));
+        StudyError::Usage {
+            message: format!("--vary {key}: `{key}` is not a model input"),
+            help: match close {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => "solve varies a model input such as build.rate_gw_per_week; \
+                         `capsim check` lists them"
+                    .into(),
+            },
+        }
     })
 }
 
