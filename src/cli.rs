@@ -40,13 +40,13 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SimulationArgs {
     /// Number of paths (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub paths: Option<u64>,
     /// Seed of the random streams (overrides the file).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
     /// Output folder (default: run, the file's output.dir or outputs/<name>,
     /// one subfolder each with several scenarios; sweep, outputs/<name>-sweep;

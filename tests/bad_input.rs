@@ -373,6 +373,7 @@ fn one_bad_file_among_several_stops_the_run_before_anything_is_written() {
 fn command_line_errors_name_the_option_and_point_to_help() {
     for (args, names) in [
         (&["run", "--paths", "0"][..], "--paths"),
+        (&["run", "--paths", "-1"][..], "--paths"),
         (&["run", "--seed", "abc"][..], "--seed"),
         (&["run", "--outt", "x"][..], "--outt"),
         (&["rn"][..], "rn"),
