@@ -1,9 +1,9 @@
 //! `capacity.png`: GW online each month (P50 with P25–P75 and P5–P95
 //! bands) against the plan's target.
 
-use super::axes::{gw_label, value_coord, value_range, DateAxis};
+use super::axes::{gw_label, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{band_legend, build, draw_band, hline, no_bands_note, AxisText, Band};
+use super::plot::{band_legend, build_dated, draw_band, hline, no_bands_note, Band};
 use super::titles::run_title;
 use super::{caption, plan_value, ChartError, ChartKind, CAPACITY, REFERENCE};
 use crate::model::{Metric, Series};
@@ -49,13 +49,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| {
-        let axes = AxisText {
-            x_desc: axis.desc(),
-            y_desc: "Capacity online (GW)",
-            x_label: &|x| axis.label(x),
-            y_label: &gw_label,
-        };
-        let chart = build(area, axis.coord(), value_coord(y, 8), &axes)?;
+        let chart = build_dated(area, &axis, y, "Capacity online (GW)", &gw_label)?;
         let plot = chart.plotting_area();
         hline(plot, target, REFERENCE)?;
         draw_band(plot, &capacity, CAPACITY)

@@ -9,6 +9,7 @@ use super::text::Font;
 use super::{ChartError, CAPTION_PX, MUTED, PAD, WIDTH};
 use crate::output::format::thousands;
 use crate::output::RunReport;
+use crate::scenario::Scenario;
 
 /// Lines a caption may take at most.
 pub const CAPTION_LINES: usize = 2;
@@ -62,6 +63,20 @@ pub fn study_caption(
         env!("CARGO_PKG_VERSION"),
     );
     with_overrides(what, overrides, &tail)
+}
+
+/// The caption of a sweep chart of `base`.
+///
+/// # Errors
+/// When the caption cannot be laid out.
+pub fn sweep_caption(base: &Scenario, file: &str) -> Result<String, ChartError> {
+    study_caption(
+        &format!("{} sweep", base.name),
+        base.paths,
+        base.seed,
+        base.applied_overrides(),
+        file,
+    )
 }
 
 /// The `--set` arguments a caption names, in order: the last one of each

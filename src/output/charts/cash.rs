@@ -2,9 +2,9 @@
 //! minus capex and opex) each month, with the zero line below which the
 //! plan needs outside funding.
 
-use super::axes::{money_label, value_coord, value_range, DateAxis};
+use super::axes::{money_label, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{band_legend, build, draw_band, hline, no_bands_note, AxisText, Band};
+use super::plot::{band_legend, build_dated, draw_band, hline, no_bands_note, Band};
 use super::titles::run_title;
 use super::{caption, ChartError, ChartKind, CASH, REFERENCE};
 use crate::model::{Metric, Series};
@@ -51,13 +51,13 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| {
-        let axes = AxisText {
-            x_desc: axis.desc(),
-            y_desc: "Cumulative net cash (US dollars)",
-            x_label: &|x| axis.label(x),
-            y_label: &money_label,
-        };
-        let chart = build(area, axis.coord(), value_coord(y, 8), &axes)?;
+        let chart = build_dated(
+            area,
+            &axis,
+            y,
+            "Cumulative net cash (US dollars)",
+            &money_label,
+        )?;
         let plot = chart.plotting_area();
         hline(plot, 0.0, REFERENCE)?;
         draw_band(plot, &cash, CASH)

@@ -11,9 +11,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axes::{money_label, value_coord, value_range, DateAxis};
+use super::axes::{money_label, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{build, dotted_hline, draw_band, draw_line, label_near, AxisText, Band, Plot};
+use super::plot::{build_dated, dotted_hline, draw_band, draw_line, label_near, Band, Plot};
 use super::study::{coincident, halo_width};
 use super::text::Font;
 use super::titles::{compare_title, COMPARE_FAN_WHAT};
@@ -162,13 +162,13 @@ pub fn draw(entries: &[CompareEntry], caption: &str) -> Result<Vec<u8>, ChartErr
         caption: caption.to_string(),
     };
     render_png(&frame, |area| {
-        let axes = AxisText {
-            x_desc: axis.desc(),
-            y_desc: "Cumulative US dollars",
-            x_label: &|x| axis.label(x),
-            y_label: &money_label,
-        };
-        let chart = build(area, axis.coord(), value_coord(y.clone(), 8), &axes)?;
+        let chart = build_dated(
+            area,
+            &axis,
+            y.clone(),
+            "Cumulative US dollars",
+            &money_label,
+        )?;
         let plot = chart.plotting_area();
         if let Some(c) = commitment {
             dotted_hline(plot, c, REFERENCE)?;

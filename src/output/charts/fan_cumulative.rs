@@ -6,9 +6,9 @@
 //! capex + opex per path (percentiles of a sum are not sums of
 //! percentiles, so it cannot be built from the capex and opex bands).
 
-use super::axes::{money_label, value_coord, value_range, DateAxis};
+use super::axes::{money_label, value_range, DateAxis};
 use super::frame::{render_png, Frame, LegendEntry, Swatch};
-use super::plot::{band_legend_pair, build, draw_band, hline, no_bands_note, AxisText, Band};
+use super::plot::{band_legend_pair, build_dated, draw_band, hline, no_bands_note, Band};
 use super::titles::run_title;
 use super::{caption, plan_value, ChartError, ChartKind, REFERENCE, REVENUE, SPEND};
 use crate::model::Series;
@@ -55,13 +55,7 @@ pub fn draw(report: &RunReport<'_>) -> Result<Vec<u8>, ChartError> {
         caption: caption(report, FILE)?,
     };
     render_png(&frame, |area| {
-        let axes = AxisText {
-            x_desc: axis.desc(),
-            y_desc: "Cumulative US dollars",
-            x_label: &|x| axis.label(x),
-            y_label: &money_label,
-        };
-        let chart = build(area, axis.coord(), value_coord(y, 8), &axes)?;
+        let chart = build_dated(area, &axis, y, "Cumulative US dollars", &money_label)?;
         let plot = chart.plotting_area();
         hline(plot, commitment, REFERENCE)?;
         draw_band(plot, &spend, SPEND)?;

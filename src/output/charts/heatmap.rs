@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{money_label, nice_ticks, TickedCoord};
-use super::caption::study_caption;
+use super::caption::sweep_caption;
 use super::colour_bar::{draw_bar, ink_on, ColourScale};
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::labels::{category_ticks, measure, value_labels};
@@ -64,13 +64,7 @@ pub fn draw(
         } else {
             Vec::new()
         },
-        caption: study_caption(
-            &format!("{} sweep", base.name),
-            base.paths,
-            base.seed,
-            base.applied_overrides(),
-            file,
-        )?,
+        caption: sweep_caption(base, file)?,
     };
     render_png(&frame, |area| h.plot(area))
 }

@@ -9,7 +9,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axes::{DateAxis, TickedCoord};
+use super::axes::{value_coord, DateAxis, TickedCoord};
 use super::frame::{Area, LegendEntry, Swatch};
 use super::text::{self, Direction, Font};
 use super::{
@@ -83,6 +83,27 @@ pub fn build<'a, 'b>(
         .draw()?;
     axis_text(area, chart.plotting_area(), &x_labels, &y_labels, axes)?;
     Ok(chart)
+}
+
+/// [`build`] with the calendar along x (`axis`) and `y` with up to eight
+/// ticks: the frame of every month-by-month chart.
+///
+/// # Errors
+/// When drawing fails.
+pub fn build_dated<'a, 'b>(
+    area: &'a Area<'b>,
+    axis: &DateAxis,
+    y: std::ops::Range<f64>,
+    y_desc: &str,
+    y_label: &dyn Fn(&f64) -> String,
+) -> Result<Chart<'a, 'b>, ChartError> {
+    let axes = AxisText {
+        x_desc: axis.desc(),
+        y_desc,
+        x_label: &|x| axis.label(x),
+        y_label,
+    };
+    build(area, axis.coord(), value_coord(y, 8), &axes)
 }
 
 /// Draws tick labels beside the ticks and the axis descriptions at the

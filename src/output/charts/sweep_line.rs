@@ -8,7 +8,7 @@
 use plotters::prelude::*;
 
 use super::axes::{money_label, value_coord, value_range, TickedCoord};
-use super::caption::study_caption;
+use super::caption::sweep_caption;
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::labels::{category_ticks, is_numeric, value_label, value_labels};
 use super::months::{calendar, MonthScale};
@@ -76,13 +76,7 @@ pub fn draw(
         title: sweep_title(&base.title, metric, &result.keys)?,
         subtitle: subtitle(base, key, metric, &points),
         legend: legend(&scale, metric, colour, &placed(&points, &scale)),
-        caption: study_caption(
-            &format!("{} sweep", base.name),
-            base.paths,
-            base.seed,
-            base.applied_overrides(),
-            file,
-        )?,
+        caption: sweep_caption(base, file)?,
     };
     render_png(&frame, |area| {
         plot(area, words(metric), key, numeric, &points, &scale, colour)
