@@ -305,7 +305,7 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
         progress: Some(&advance),
         cancel: Some(cancel),
         metrics_only: false,
-        sketch_bands: false,
+        ..Default::default()
     };
     let results = engine::run(scenario, &options);
     bar.finish_and_clear();

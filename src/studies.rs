@@ -107,7 +107,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
         progress: Some(&advance),
         cancel: Some(cancel),
         metrics_only: true,
-        sketch_bands: false,
+        ..Default::default()
     };
     let started = Instant::now();
     let result = pool.install(|| sweep::run(&keys, &prepared, &options));
@@ -203,7 +203,7 @@ pub fn compare_command(args: &CompareArgs) -> Result<(), AppError> {
         progress: Some(&advance),
         cancel: Some(cancel),
         metrics_only: false,
-        sketch_bands: false,
+        ..Default::default()
     };
     let started = Instant::now();
     let entries = pool.install(|| compare::run(&scenarios, &options));
@@ -297,7 +297,7 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
         progress: Some(&advance),
         cancel: Some(cancel),
         metrics_only: true,
-        sketch_bands: false,
+        ..Default::default()
     };
     let outcome =
         pool.install(|| solve::solve(&base, &args.vary, &condition, range, seek, &options));

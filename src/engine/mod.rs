@@ -198,7 +198,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     let master = Mutex::new(BandSketches::new(months));
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
 
-    let exact = exact_bands(scenario) && !options.sketch_bands;
+    let exact = !options.metrics_only && !options.sketch_bands && exact_bands(scenario);
     let mut rows = vec![0.0; paths * width];
     let ctx = Context {
         bands: !options.metrics_only,
@@ -219,27 +219,25 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
                 if cancelled() {
                     return ChunkPartial::default();
                 }
-                if ctx.exact || !ctx.bands {
-                    let partial = w.chunk(&ctx, chunk * CHUNK_PATHS, rows, None);
-                    if let Some(progress) = options.progress {
-                        progress((rows.len() / width) as u64);
+                let (first, count) = (chunk * CHUNK_PATHS, rows.len() / width);
+                let partial = if ctx.exact || !ctx.bands {
+                    w.chunk(&ctx, first, rows, None)
+                } else {
+                    let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+                    let hot = guard.get_or_insert_with(|| HotBands {
+                        sketches: BandSketches::new(months),
+                        paths: 0,
+                    });
+                    let partial = w.chunk(&ctx, first, rows, Some(&mut hot.sketches));
+                    hot.paths += count;
+                    if hot.paths + CHUNK_PATHS > MAX_PATHS_PER_FLUSH {
+                        hot.flush_into(&master);
                     }
-                    return partial;
-                }
-                let slot = rayon::current_thread_index().unwrap_or(0) % threads;
-                let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                let hot = guard.get_or_insert_with(|| HotBands {
-                    sketches: BandSketches::new(months),
-                    paths: 0,
-                });
-                let partial = w.chunk(&ctx, chunk * CHUNK_PATHS, rows, Some(&mut hot.sketches));
-                hot.paths += rows.len() / width;
-                if hot.paths + CHUNK_PATHS > MAX_PATHS_PER_FLUSH {
-                    hot.flush_into(&master);
-                }
-                drop(guard);
+                    partial
+                };
                 if let Some(progress) = options.progress {
-                    progress((rows.len() / width) as u64);
+                    progress(count as u64);
                 }
                 partial
             },
@@ -258,7 +256,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     let merged = master.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut totals = vec![Neumaier::default(); N_BAND_SERIES * months];
     let mut trajectories = Vec::with_capacity(keep);
-    let mut blocks = Vec::with_capacity(if exact { partials.len() } else { 0 });
+    let mut blocks = Vec::new();
     for partial in partials {
         for (t, s) in totals.iter_mut().zip(&partial.sums) {
             t.add(*s);
@@ -267,7 +265,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
         blocks.extend(partial.exact);
     }
     let sums: Vec<f64> = totals.iter().map(Neumaier::total).collect();
-    let bands = if exact && !options.metrics_only {
+    let bands = if exact {
         Bands::exact(&blocks, months, &sums, scenario.paths)
     } else {
         Bands::finish(&merged, &sums, scenario.paths)

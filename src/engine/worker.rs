@@ -24,7 +24,8 @@ pub(super) struct Context<'a> {
     pub(super) keep: usize,
     /// Whether series are banded.
     pub(super) bands: bool,
-    /// Whether bands are exact (every value kept) rather than sketched.
+    /// Whether the bands are exact (every value kept) rather than sketched;
+    /// only when `bands`.
     pub(super) exact: bool,
 }
 
@@ -50,7 +51,8 @@ impl Worker {
 
     /// Simulates one chunk of paths starting at `first`, writing their rows
     /// in place and their series into `sketches` (or, for exact bands, into
-    /// the partial's [`ExactBlock`]; `sketches` is then `None`).
+    /// the partial's [`ExactBlock`]; `sketches` is `None` then and when
+    /// nothing is banded).
     pub(super) fn chunk(
         &mut self,
         ctx: &Context<'_>,
@@ -63,7 +65,7 @@ impl Worker {
         let mut partial = ChunkPartial {
             sums: vec![0.0; columns],
             trajectories: Vec::new(),
-            exact: (ctx.bands && ctx.exact).then(|| ExactBlock::new(count, columns)),
+            exact: ctx.exact.then(|| ExactBlock::new(count, columns)),
         };
         for start in (0..count).step_by(BATCH) {
             let len = BATCH.min(count - start);
@@ -75,7 +77,7 @@ impl Worker {
             }
             if let Some(block) = &mut partial.exact {
                 block.add_batch(&self.batch, start, len, &mut partial.sums);
-            } else if let (true, Some(sketches)) = (ctx.bands, sketches.as_deref_mut()) {
+            } else if let Some(sketches) = sketches.as_deref_mut() {
                 sketches.add_batch(&self.batch, len, &mut partial.sums);
             }
         }

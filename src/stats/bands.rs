@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::quantile::{percentile_sorted, PERCENTILES};
 use super::rank::sorting_order;
-use super::sketch::{range_and_sum, Counter, Sketch, RELATIVE_ERROR};
+use super::sketch::{finite_only, range_and_sum, Counter, Sketch, RELATIVE_ERROR};
 use crate::model::{Series, N_BAND_SERIES};
 
 /// Most monthly values (paths × months × banded series) kept for exact
@@ -177,14 +177,9 @@ impl ExactBlock {
             for (j, slot) in column.iter_mut().enumerate() {
                 *slot = batch[j * width + i];
             }
-            // As Sketch::add_all: non-finite values (never produced by
-            // valid inputs) are left out of the sum.
-            let (_, _, mut total) = range_and_sum(column);
-            if !total.is_finite() && column.iter().any(|x| !x.is_finite()) {
-                let finite: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
-                total = range_and_sum(&finite).2;
-            }
-            *sum += total;
+            // As Sketch::add_all: non-finite values are left out of the sum.
+            let (_, _, total) = range_and_sum(column);
+            *sum += finite_only(column, total).map_or(total, |f| range_and_sum(&f).2);
         }
     }
 

@@ -198,6 +198,15 @@ pub fn range_and_sum(xs: &[f64]) -> (f64, f64, f64) {
     )
 }
 
+/// The finite values of `xs` when a non-finite one made `sum` (their sum
+/// from [`range_and_sum`]) non-finite; `None` otherwise (the usual case:
+/// the model never produces NaN or ±∞ for valid inputs).
+#[inline]
+pub fn finite_only(xs: &[f64], sum: f64) -> Option<Vec<f64>> {
+    (!sum.is_finite() && xs.iter().any(|x| !x.is_finite()))
+        .then(|| xs.iter().copied().filter(|x| x.is_finite()).collect())
+}
+
 /// The smallest and largest values seen, with how many times each was seen
 /// exactly, so that ties at the extremes are reported exactly.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -258,8 +267,7 @@ impl<C: Counter> Sketch<C> {
     /// sum, then a tight counting loop. Non-finite values are skipped.
     pub fn add_all(&mut self, xs: &[f64]) -> f64 {
         let (lo, hi, sum) = range_and_sum(xs);
-        if !sum.is_finite() && xs.iter().any(|x| !x.is_finite()) {
-            let finite: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+        if let Some(finite) = finite_only(xs, sum) {
             return self.add_all(&finite);
         }
         if xs.is_empty() {

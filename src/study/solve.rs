@@ -317,7 +317,6 @@ pub fn solve(
     check_range(input_def(key)?, range)?;
     let options = RunOptions {
         metrics_only: true,
-        sketch_bands: false,
         ..*options
     };
     let mut trials = Trials {

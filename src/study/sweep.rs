@@ -147,7 +147,6 @@ pub fn run(
 ) -> Result<SweepResult, StudyError> {
     let options = RunOptions {
         metrics_only: true,
-        sketch_bands: false,
         ..*options
     };
     let points = prepared
