@@ -5,7 +5,7 @@ use std::fmt;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use capsim::engine::{self, EngineError, RunOptions};
 use capsim::output::format::thousands;
@@ -222,7 +222,7 @@ pub(crate) fn guard_rails(scenario: &Scenario, threads: usize) -> Result<(), App
     Ok(())
 }
 
-pub(crate) fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
+fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -236,6 +236,32 @@ pub(crate) fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
         bar.set_style(style.with_key("rate", rate).progress_chars("=> "));
     }
     bar
+}
+
+/// Runs `work` with run options that stop on `cancel` and report progress
+/// to a bar over `paths` paths labelled `message` (hidden when quiet or
+/// not on a terminal); returns its result and the seconds it took.
+pub(crate) fn with_progress<T>(
+    paths: u64,
+    message: String,
+    quiet: bool,
+    cancel: &AtomicBool,
+    metrics_only: bool,
+    work: impl FnOnce(&RunOptions<'_>) -> T,
+) -> (T, f64) {
+    let bar = progress_bar(paths, quiet);
+    bar.set_message(message);
+    let advance = |n: u64| bar.inc(n);
+    let options = RunOptions {
+        progress: Some(&advance),
+        cancel: Some(cancel),
+        metrics_only,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let result = work(&options);
+    bar.finish_and_clear();
+    (result, started.elapsed().as_secs_f64())
 }
 
 /// Paths per second as whole paths: `78,651/s` (indicatif's `{per_sec}`
@@ -298,17 +324,14 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
 
 fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(), AppError> {
     let started_at = SystemTime::now();
-    let bar = progress_bar(scenario.paths, args.sim.quiet);
-    bar.set_message(scenario.name.clone());
-    let advance = |n: u64| bar.inc(n);
-    let options = RunOptions {
-        progress: Some(&advance),
-        cancel: Some(cancel),
-        metrics_only: false,
-        ..Default::default()
-    };
-    let results = engine::run(scenario, &options);
-    bar.finish_and_clear();
+    let (results, _) = with_progress(
+        scenario.paths,
+        scenario.name.clone(),
+        args.sim.quiet,
+        cancel,
+        false,
+        |options| engine::run(scenario, options),
+    );
     let results = results?;
     let mut report = RunReport {
         scenario,

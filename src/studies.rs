@@ -5,7 +5,6 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 use capsim::engine::{self, RunOptions};
 use capsim::output::format::plain_number;
@@ -20,7 +19,9 @@ use capsim::study::solve::{self, Outcome, Seek};
 use capsim::study::sweep;
 use capsim::study::StudyError;
 
-use crate::app::{guard_rails, load_all, overrides, progress_bar, say, watch_for_ctrl_c, AppError};
+use crate::app::{
+    guard_rails, load_all, overrides, say, watch_for_ctrl_c, with_progress, AppError,
+};
 use crate::cli::{CompareArgs, SolveArgs, SweepArgs};
 
 impl From<StudyError> for AppError {
@@ -100,20 +101,15 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
     output::preflight(&dir)?;
     let pool = engine::thread_pool(args.sim.threads.unwrap_or(0) as usize)?;
     guard_rails(&base, pool.current_num_threads())?;
-    let bar = progress_bar(prepared.len() as u64 * base.paths, args.sim.quiet);
-    bar.set_message(format!("sweep {} points", prepared.len()));
-    let advance = |n: u64| bar.inc(n);
-    let options = RunOptions {
-        progress: Some(&advance),
-        cancel: Some(cancel),
-        metrics_only: true,
-        ..Default::default()
-    };
-    let started = Instant::now();
-    let result = pool.install(|| sweep::run(&keys, &prepared, &options));
-    bar.finish_and_clear();
+    let (result, seconds) = with_progress(
+        prepared.len() as u64 * base.paths,
+        format!("sweep {} points", prepared.len()),
+        args.sim.quiet,
+        cancel,
+        true,
+        |options| pool.install(|| sweep::run(&keys, &prepared, options)),
+    );
     let result = result?;
-    let seconds = started.elapsed().as_secs_f64();
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }
@@ -196,20 +192,15 @@ pub fn compare_command(args: &CompareArgs) -> Result<(), AppError> {
         guard_rails(s, pool.current_num_threads())?;
     }
     let (paths, seed) = (scenarios[0].paths, scenarios[0].seed);
-    let bar = progress_bar(scenarios.len() as u64 * paths, args.sim.quiet);
-    bar.set_message(format!("compare {} scenarios", scenarios.len()));
-    let advance = |n: u64| bar.inc(n);
-    let options = RunOptions {
-        progress: Some(&advance),
-        cancel: Some(cancel),
-        metrics_only: false,
-        ..Default::default()
-    };
-    let started = Instant::now();
-    let entries = pool.install(|| compare::run(&scenarios, &options));
-    bar.finish_and_clear();
+    let (entries, seconds) = with_progress(
+        scenarios.len() as u64 * paths,
+        format!("compare {} scenarios", scenarios.len()),
+        args.sim.quiet,
+        cancel,
+        false,
+        |options| pool.install(|| compare::run(&scenarios, options)),
+    );
     let entries = entries?;
-    let seconds = started.elapsed().as_secs_f64();
     let charts = if args.no_charts {
         Vec::new()
     } else {
