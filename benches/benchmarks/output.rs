@@ -1,8 +1,11 @@
-//! Writing CSV rows: the cost per `metrics.csv` row.
+//! Writing CSV rows: the cost per `metrics.csv` row, through the general
+//! CSV writer and through the number formatting `metrics.csv` uses, with
+//! full-precision values like a real run's (17 significant digits).
 
 use std::hint::black_box;
 
 use capsim::output::csv_files::CsvOut;
+use capsim::output::format::push_number;
 use criterion::{Criterion, Throughput};
 
 pub fn bench(c: &mut Criterion) {
@@ -23,6 +26,32 @@ pub fn bench(c: &mut Criterion) {
             csv.end().unwrap();
             if n % 10_000 == 0 {
                 csv = CsvOut::new(Vec::with_capacity(1 << 20));
+            }
+        })
+    });
+    // A drawn input or metric has ~17 significant digits: 0.7448616553852,
+    // 48187665293.66346, -1047020991500.368, a month count such as 38.
+    let full: Vec<f64> = (0..21)
+        .map(|i| match i % 4 {
+            0 => 0.744_861_655_385_242 * (i + 1) as f64,
+            1 => 48_187_665_293.663_46 * (1.0 + i as f64 / 7.0),
+            2 => -1_047_020_991_500.368 / (i as f64),
+            _ => 38.0 + i as f64,
+        })
+        .collect();
+    group.bench_function("metrics_row_21_full_precision", |b| {
+        let mut text = Vec::with_capacity(1 << 20);
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            push_number(&mut text, n as f64);
+            for &x in &full {
+                text.push(b',');
+                push_number(&mut text, black_box(x));
+            }
+            text.push(b'\n');
+            if n % 2_000 == 0 {
+                text.clear();
             }
         })
     });
