@@ -90,6 +90,9 @@ pub struct Simulation {
     pub trajectories: Vec<Vec<[f64; N_SERIES]>>,
     /// Threads used.
     pub threads: usize,
+    /// With Latin hypercube sampling, each uncertain input's stratum per
+    /// path (column order): the order of its values, ties aside.
+    pub strata: Option<Vec<Vec<u32>>>,
 }
 
 impl Simulation {
@@ -137,7 +140,11 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
 pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunResults, EngineError> {
     let started = Instant::now();
     let simulation = simulate(scenario, options)?;
-    let statistics = analyze(&simulation.rows, &simulation.inputs);
+    let statistics = analyze(
+        &simulation.rows,
+        &simulation.inputs,
+        simulation.strata.as_deref(),
+    );
     Ok(RunResults {
         simulation,
         statistics,
@@ -246,7 +253,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     if cancelled() {
         return Err(EngineError::Cancelled);
     }
-    drop(sampler);
+    let strata = sampler.into_strata();
 
     for w in workers {
         if let Some(mut hot) = w.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -278,6 +285,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
         bands,
         trajectories,
         threads,
+        strata,
     })
 }
 

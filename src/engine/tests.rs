@@ -38,6 +38,33 @@ fn same_numbers_at_any_thread_count() {
 }
 
 #[test]
+fn latin_hypercube_strata_rank_the_inputs_like_a_sort() {
+    // A discrete input repeats values, so its strata cannot rank it.
+    let text =
+        format!("{REALISTIC}[cost.hardware_life_years]\ndist = \"discrete\"\nvalues = [4, 5, 6]\n");
+    let s = scenario(&text);
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let strata = sim.strata.as_deref().expect("LHS keeps its strata");
+    let width = sim.width();
+    let mut ranker = crate::stats::rank::Ranker::default();
+    for (j, input) in sim.inputs.iter().enumerate() {
+        let by_strata = ranker.rank_by_strata(&sim.rows, width, j, &strata[j]);
+        let sorted = ranker.rank(&sim.rows, width, j);
+        if *input == InputId::HardwareLifeYears {
+            assert_eq!(by_strata, None, "ties need a sort");
+        } else {
+            assert_eq!(by_strata, Some(sorted), "{}", input.key());
+        }
+    }
+    let mut mc = s.clone();
+    mc.sampling = crate::scenario::Sampling::MonteCarlo;
+    assert!(simulate(&mc, &RunOptions::default())
+        .unwrap()
+        .strata
+        .is_none());
+}
+
+#[test]
 fn small_runs_have_exact_bands_and_large_ones_sketch() {
     let mut s = scenario(REALISTIC);
     assert!(exact_bands(&s), "9,000 paths × 120 months fit");

@@ -158,6 +158,13 @@ impl Sampler {
         }
     }
 
+    /// The LHS strata, one column per uncertain input in column order
+    /// (`None` for plain Monte Carlo): each path's stratum orders the input's
+    /// values, so the analysis can rank inputs without sorting them.
+    pub fn into_strata(self) -> Option<Vec<Vec<u32>>> {
+        self.strata
+    }
+
     /// Bytes held by the LHS strata.
     pub fn heap_bytes(&self) -> usize {
         self.strata

@@ -64,6 +64,35 @@ impl Ranker {
         doubled_ranks
     }
 
+    /// Ranks column `j` like [`Ranker::rank`] when `strata` (each row's
+    /// place, a permutation of 0..n) orders its values strictly: then row p
+    /// ranks `strata[p] + 1` and no sort is needed. With Latin hypercube
+    /// sampling an input's stratum orders its values, except where the
+    /// quantile function is flat or rounding ties two neighbours; `None`
+    /// then (and whenever the values are not strictly increasing in stratum
+    /// order), so the caller sorts. Does not touch [`Ranker::sorted`].
+    pub fn rank_by_strata(
+        &mut self,
+        rows: &[f64],
+        width: usize,
+        j: usize,
+        strata: &[u32],
+    ) -> Option<Vec<u32>> {
+        let n = strata.len();
+        if n == 0 || rows.len() != n * width {
+            return None;
+        }
+        // The column laid out in stratum order; a slot left NaN (strata
+        // not a permutation) fails the check below.
+        self.column.clear();
+        self.column.resize(n, f64::NAN);
+        for (&s, x) in strata.iter().zip(rows.iter().skip(j).step_by(width)) {
+            *self.column.get_mut(s as usize)? = *x;
+        }
+        let increasing = !self.column[0].is_nan() && self.column.windows(2).all(|w| w[0] < w[1]);
+        increasing.then(|| strata.iter().map(|&s| 2 * s + 2).collect())
+    }
+
     /// The last ranked column, ascending with NaN last.
     pub fn sorted(&self) -> &[f64] {
         &self.sorted
@@ -258,6 +287,28 @@ mod tests {
             assert!(sort_key(w[0]) <= sort_key(w[1]), "{} {}", w[0], w[1]);
         }
         assert_eq!(sort_key(-0.0), sort_key(0.0));
+    }
+
+    #[test]
+    fn strata_rank_a_column_they_order_and_refuse_one_they_do_not() {
+        // Rows of width 2; column 1 holds the values.
+        let rows = |values: &[f64]| -> Vec<f64> { values.iter().flat_map(|&v| [0.0, v]).collect() };
+        let strata = [2, 0, 3, 1];
+        let mut r = Ranker::default();
+        let ordered = rows(&[30.0, 10.0, 40.0, 20.0]);
+        let fast = r.rank_by_strata(&ordered, 2, 1, &strata).unwrap();
+        assert_eq!(fast, r.rank(&ordered, 2, 1));
+        assert_eq!(fast, vec![6, 2, 8, 4]);
+        // A tie (a flat quantile function) needs average ranks: sort.
+        let tied = rows(&[30.0, 10.0, 40.0, 10.0]);
+        assert_eq!(r.rank_by_strata(&tied, 2, 1, &strata), None);
+        // Values out of stratum order.
+        let crossed = rows(&[10.0, 30.0, 40.0, 20.0]);
+        assert_eq!(r.rank_by_strata(&crossed, 2, 1, &strata), None);
+        // Strata that are not a permutation, or out of range.
+        assert_eq!(r.rank_by_strata(&ordered, 2, 1, &[2, 0, 3, 3]), None);
+        assert_eq!(r.rank_by_strata(&ordered, 2, 1, &[2, 0, 4, 1]), None);
+        assert_eq!(r.rank_by_strata(&ordered, 2, 1, &[2, 0, 3]), None);
     }
 
     #[test]

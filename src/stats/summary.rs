@@ -74,12 +74,18 @@ fn summarize(metric: Metric, sorted: &[f64]) -> MetricSummary {
 /// Summarises the metrics and computes sensitivities. `rows` is row-major:
 /// the uncertain inputs' values (`inputs`, in that order), then the metrics.
 /// Each column is sorted once; only its ranks (4 bytes a path) are kept.
-pub fn analyze(rows: &[f64], inputs: &[InputId]) -> PathStatistics {
+/// With `strata` (Latin hypercube sampling, one column per input) an
+/// input's ranks come from its strata instead of a sort, when they order
+/// its values strictly (see [`Ranker::rank_by_strata`]).
+pub fn analyze(rows: &[f64], inputs: &[InputId], strata: Option<&[Vec<u32>]>) -> PathStatistics {
     let width = inputs.len() + N_METRICS;
     let columns: Vec<(Option<MetricSummary>, Vec<u32>, i128)> = (0..width)
         .into_par_iter()
         .map_init(Ranker::default, |ranker, j| {
-            let ranks = ranker.rank(rows, width, j);
+            let ranks = strata
+                .and_then(|s| s.get(j))
+                .and_then(|column| ranker.rank_by_strata(rows, width, j, column))
+                .unwrap_or_else(|| ranker.rank(rows, width, j));
             let summary = j
                 .checked_sub(inputs.len())
                 .map(|k| summarize(METRICS[k], ranker.sorted()));
@@ -130,7 +136,7 @@ mod tests {
             rows.push(rate);
             rows.extend_from_slice(&metrics);
         }
-        let stats = analyze(&rows, &inputs);
+        let stats = analyze(&rows, &inputs, None);
         let t = &stats.summaries[Metric::TargetMonth as usize];
         assert_eq!(t.censored_share, 0.2);
         assert_eq!(t.mean, 12.5);
