@@ -324,14 +324,25 @@ fn run_command(args: &RunArgs) -> Result<(), AppError> {
 
 fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(), AppError> {
     let started_at = SystemTime::now();
+    // metrics.csv is written while the paths are simulated.
+    let staging = output::Staging::new(&scenario.output.dir)?;
+    let metrics = output::stream_metrics(&staging, scenario)?;
+    let rows_done = |first: u64, rows: &[f64]| metrics.rows(first, rows);
     let (results, _) = with_progress(
         scenario.paths,
         scenario.name.clone(),
         args.sim.quiet,
         cancel,
         false,
-        |options| engine::run(scenario, options),
+        |options| {
+            let options = RunOptions {
+                rows_done: Some(&rows_done),
+                ..*options
+            };
+            engine::run(scenario, &options)
+        },
     );
+    let streamed = metrics.finish();
     let results = results?;
     let mut report = RunReport {
         scenario,
@@ -346,7 +357,7 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
     } else {
         Vec::new()
     };
-    let (dir, files) = output::write_run(&mut report, &extra)?;
+    let (dir, files) = output::write_run_into(staging, &mut report, &extra, Some(streamed))?;
     if !args.sim.quiet {
         say(&format!(
             "{}\n",

@@ -88,11 +88,15 @@ target_month,capacity_end_gw,capex_total_usd,capex_at_target_usd,opex_total_usd,
 #[test]
 fn same_bytes_at_any_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
+    // 20,000 paths are five chunks, so metrics.csv is streamed from
+    // chunks that finish out of order.
     for threads in ["1", "2", "4"] {
         cargo_bin_cmd!("capsim")
             .args([
                 "run",
                 &fixture("small.toml"),
+                "--paths",
+                "20000",
                 "--quiet",
                 "--threads",
                 threads,
@@ -110,6 +114,16 @@ fn same_bytes_at_any_thread_count() {
         "trajectories.csv",
     ] {
         let one = std::fs::read(tmp.path().join("1").join(file)).unwrap();
+        if file == "metrics.csv" {
+            let text = String::from_utf8(one.clone()).unwrap();
+            let paths: Vec<&str> = text
+                .lines()
+                .skip(1)
+                .map(|l| l.split(',').next().unwrap())
+                .collect();
+            let expected: Vec<String> = (0..20_000).map(|p| p.to_string()).collect();
+            assert_eq!(paths, expected, "one row per path, in path order");
+        }
         for threads in ["2", "4"] {
             assert!(
                 one == std::fs::read(tmp.path().join(threads).join(file)).unwrap(),

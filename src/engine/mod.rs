@@ -14,11 +14,9 @@
 //! above that, per thread, one set of band sketches (bounded by the spread
 //! of values, not by the number of paths).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 mod worker;
 
@@ -56,6 +54,9 @@ pub enum EngineError {
     Sampler(String),
 }
 
+/// Receives a finished chunk: its first path and its rows.
+pub type RowsDone<'a> = dyn Fn(u64, &[f64]) + Sync + 'a;
+
 /// How to run. The run uses the current rayon pool: install one from
 /// [`thread_pool`] to choose the number of threads.
 #[derive(Clone, Copy, Default)]
@@ -67,9 +68,22 @@ pub struct RunOptions<'a> {
     /// Skip the monthly bands and trajectories (sweeps and solve need only
     /// the metrics); the bands are then empty (NaN).
     pub metrics_only: bool,
+    /// Called with each chunk's first path and its finished rows (the
+    /// uncertain inputs, then the metrics) as soon as the chunk is done, on
+    /// the worker's thread. Workers take chunks in path order, so they
+    /// finish nearly in order: at most one per thread is ahead of the
+    /// earliest unfinished one. `metrics.csv` is written from here while
+    /// the run goes on.
+    pub rows_done: Option<&'a RowsDone<'a>>,
     /// Sketch the bands even when exact ones would fit
     /// ([`EXACT_BAND_VALUES`]); for tests and benches of the sketch.
     pub sketch_bands: bool,
+}
+
+/// Locks a mutex, going on after a panic elsewhere (the panic itself is
+/// reported by rayon).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The raw outcome of simulating every path.
@@ -201,7 +215,6 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
         scenario.output.trajectories.min(paths)
     };
     let threads = rayon::current_num_threads();
-    let workers: Vec<Mutex<Option<HotBands>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let master = Mutex::new(BandSketches::new(months));
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
 
@@ -217,49 +230,69 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
         width,
         keep,
     };
-    let partials: Vec<ChunkPartial> = rows
-        .par_chunks_mut(CHUNK_PATHS * width)
-        .enumerate()
-        .map_init(
-            || Worker::new(months),
-            |w, (chunk, rows)| {
-                if cancelled() {
-                    return ChunkPartial::default();
-                }
-                let (first, count) = (chunk * CHUNK_PATHS, rows.len() / width);
-                let partial = if ctx.exact || !ctx.bands {
-                    w.chunk(&ctx, first, rows, None)
-                } else {
-                    let slot = rayon::current_thread_index().unwrap_or(0) % threads;
-                    let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                    let hot = guard.get_or_insert_with(|| HotBands {
-                        sketches: BandSketches::new(months),
-                        paths: 0,
-                    });
-                    let partial = w.chunk(&ctx, first, rows, Some(&mut hot.sketches));
-                    hot.paths += count;
-                    if hot.paths + CHUNK_PATHS > MAX_PATHS_PER_FLUSH {
-                        hot.flush_into(&master);
-                    }
-                    partial
-                };
-                if let Some(progress) = options.progress {
-                    progress(count as u64);
+    // Each worker claims the next chunk in path order, so chunks finish
+    // roughly in order (for `rows_done`) and every thread stays busy.
+    let chunks: Vec<Mutex<Option<&mut [f64]>>> = rows
+        .chunks_mut(CHUNK_PATHS * width)
+        .map(|c| Mutex::new(Some(c)))
+        .collect();
+    let finished: Vec<Mutex<Option<ChunkPartial>>> =
+        chunks.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut worker = Worker::new(months);
+        let mut hot: Option<HotBands> = None;
+        loop {
+            let chunk = next.fetch_add(1, Ordering::Relaxed);
+            if chunk >= chunks.len() || cancelled() {
+                break;
+            }
+            let Some(rows) = lock(&chunks[chunk]).take() else {
+                continue;
+            };
+            let (first, count) = (chunk * CHUNK_PATHS, rows.len() / width);
+            let partial = if ctx.exact || !ctx.bands {
+                worker.chunk(&ctx, first, rows, None)
+            } else {
+                let hot = hot.get_or_insert_with(|| HotBands {
+                    sketches: BandSketches::new(months),
+                    paths: 0,
+                });
+                let partial = worker.chunk(&ctx, first, rows, Some(&mut hot.sketches));
+                hot.paths += count;
+                if hot.paths + CHUNK_PATHS > MAX_PATHS_PER_FLUSH {
+                    hot.flush_into(&master);
                 }
                 partial
-            },
-        )
-        .collect();
+            };
+            if let Some(done) = options.rows_done {
+                done(first as u64, rows);
+            }
+            if let Some(progress) = options.progress {
+                progress(count as u64);
+            }
+            *lock(&finished[chunk]) = Some(partial);
+        }
+        if let Some(mut hot) = hot {
+            hot.flush_into(&master);
+        }
+    };
+    rayon::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| work());
+        }
+    });
+    drop(chunks);
     if cancelled() {
         return Err(EngineError::Cancelled);
     }
     let strata = sampler.into_strata();
+    let partials = finished.into_iter().map(|p| {
+        p.into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_default()
+    });
 
-    for w in workers {
-        if let Some(mut hot) = w.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            hot.flush_into(&master);
-        }
-    }
     let merged = master.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut totals = vec![Neumaier::default(); N_BAND_SERIES * months];
     let mut trajectories = Vec::with_capacity(keep);

@@ -234,6 +234,28 @@ fn cancelling_stops_the_run() {
 }
 
 #[test]
+fn rows_done_hands_over_every_chunk_once_with_its_final_rows() {
+    let s = scenario(REALISTIC);
+    let seen = Mutex::new(Vec::new());
+    let done = |first: u64, rows: &[f64]| lock(&seen).push((first, rows.to_vec()));
+    let options = RunOptions {
+        rows_done: Some(&done),
+        ..Default::default()
+    };
+    let sim = thread_pool(3)
+        .unwrap()
+        .install(|| simulate(&s, &options))
+        .unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_by_key(|(first, _)| *first);
+    let firsts: Vec<u64> = seen.iter().map(|(f, _)| *f).collect();
+    assert_eq!(firsts, vec![0, 4096, 8192], "9,000 paths are three chunks");
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let joined: Vec<f64> = seen.into_iter().flat_map(|(_, rows)| rows).collect();
+    assert_eq!(bits(&joined), bits(&sim.rows));
+}
+
+#[test]
 fn progress_counts_every_path() {
     let s = scenario(REALISTIC);
     let done = std::sync::atomic::AtomicU64::new(0);

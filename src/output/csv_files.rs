@@ -2,13 +2,19 @@
 //! plain numbers (shortest text that reads back to the same double), dates
 //! as `YYYY-MM`, and an empty cell for censored or undefined values.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
 use super::format::push_number;
 use super::{Exporter, RunReport};
-use crate::model::{METRICS, SERIES};
+use crate::model::{METRICS, N_METRICS, SERIES};
+use crate::scenario::InputId;
 use crate::stats::PERCENTILE_NAMES;
 
 /// Writes CSV records whose fields are text or numbers.
@@ -152,24 +158,20 @@ impl Exporter for MetricsSummaryCsv {
 /// every metric. Rows are formatted in parallel blocks and written in order.
 pub struct MetricsCsv;
 
+/// The name of `metrics.csv`.
+pub const METRICS_FILE: &str = "metrics.csv";
+
 /// Rows formatted per parallel block.
 const BLOCK_ROWS: usize = 16_384;
 
 impl Exporter for MetricsCsv {
     fn file_name(&self) -> String {
-        "metrics.csv".into()
+        METRICS_FILE.into()
     }
 
     fn write(&self, report: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         let sim = &report.results.simulation;
-        let mut header = CsvOut::new(Vec::new());
-        header.header(
-            ["path"]
-                .into_iter()
-                .chain(sim.inputs.iter().map(|i| i.key()))
-                .chain(METRICS.iter().map(|m| m.name())),
-        )?;
-        out.write_all(&header.finish()?)?;
+        out.write_all(&metrics_header(&sim.inputs)?)?;
         let width = sim.width();
         let blocks: Vec<&[f64]> = sim.rows.chunks(BLOCK_ROWS * width).collect();
         // Format a few blocks at a time so memory stays bounded, and format
@@ -203,27 +205,141 @@ impl Exporter for MetricsCsv {
     }
 }
 
-/// Formats blocks of rows as CSV lines (numbers never need quoting, so
-/// they are written directly), in parallel, in order; the first row is
-/// path `first_path`.
+/// The header line of `metrics.csv`.
+fn metrics_header(inputs: &[InputId]) -> io::Result<Vec<u8>> {
+    let mut header = CsvOut::new(Vec::new());
+    header.header(
+        ["path"]
+            .into_iter()
+            .chain(inputs.iter().map(|i| i.key()))
+            .chain(METRICS.iter().map(|m| m.name())),
+    )?;
+    header.finish()
+}
+
+/// Appends rows (`width` values each) as `metrics.csv` lines, the first
+/// being path `first_path` (numbers never need quoting, so they are
+/// written directly).
+fn push_rows(text: &mut Vec<u8>, rows: &[f64], first_path: usize, width: usize) {
+    for (r, row) in rows.chunks(width).enumerate() {
+        push_number(text, (first_path + r) as f64);
+        for &x in row {
+            text.push(b',');
+            push_number(text, x);
+        }
+        text.push(b'\n');
+    }
+}
+
+/// Formats blocks of rows as CSV lines, in parallel, in order; the first
+/// row is path `first_path`.
 fn format_rows(blocks: &[&[f64]], first_path: usize, width: usize) -> Vec<Vec<u8>> {
     blocks
         .par_iter()
         .enumerate()
         .map(|(i, rows)| {
             let mut text = Vec::with_capacity(rows.len() * 20);
-            let first = first_path + i * BLOCK_ROWS;
-            for (r, row) in rows.chunks(width).enumerate() {
-                push_number(&mut text, (first + r) as f64);
-                for &x in row {
-                    text.push(b',');
-                    push_number(&mut text, x);
-                }
-                text.push(b'\n');
-            }
+            push_rows(&mut text, rows, first_path + i * BLOCK_ROWS, width);
             text
         })
         .collect()
+}
+
+/// `metrics.csv` written while the run goes on: each chunk of rows is
+/// formatted on the worker that simulated it ([`MetricsStream::rows`], for
+/// the engine's `rows_done`) and a writer thread puts the chunks into the
+/// file in path order. The file is the same as [`MetricsCsv`] writes
+/// after the run.
+pub struct MetricsStream {
+    width: usize,
+    sender: Option<SyncSender<(u64, u64, Vec<u8>)>>,
+    writer: Option<JoinHandle<io::Result<()>>>,
+    failed: Arc<AtomicBool>,
+}
+
+impl MetricsStream {
+    /// Starts writing `metrics.csv` to `out` for a run with these
+    /// uncertain inputs. If writing fails, later chunks are dropped and
+    /// [`MetricsStream::finish`] returns the error.
+    ///
+    /// # Errors
+    /// When the writer thread cannot start.
+    pub fn start(mut out: Box<dyn Write + Send>, inputs: &[InputId]) -> io::Result<MetricsStream> {
+        let header = metrics_header(inputs)?;
+        // A few chunks in flight per thread: enough to keep both sides
+        // busy, little enough that memory stays bounded if the disk is slow.
+        let (sender, receiver) =
+            sync_channel::<(u64, u64, Vec<u8>)>(4 * rayon::current_num_threads());
+        let failed = Arc::new(AtomicBool::new(false));
+        let failed_in_writer = Arc::clone(&failed);
+        let writer = std::thread::Builder::new()
+            .name("metrics.csv".into())
+            .spawn(move || {
+                let result = (|| {
+                    out.write_all(&header)?;
+                    // Chunks finish nearly in order; hold the early ones.
+                    let mut waiting = BTreeMap::new();
+                    let mut next = 0u64;
+                    for (first, count, text) in receiver {
+                        waiting.insert(first, (count, text));
+                        while let Some((count, text)) = waiting.remove(&next) {
+                            out.write_all(&text)?;
+                            next += count;
+                        }
+                    }
+                    out.flush()
+                })();
+                if result.is_err() {
+                    failed_in_writer.store(true, Ordering::Relaxed);
+                }
+                result
+            })?;
+        Ok(MetricsStream {
+            width: inputs.len() + N_METRICS,
+            sender: Some(sender),
+            writer: Some(writer),
+            failed,
+        })
+    }
+
+    /// Formats one chunk of finished rows, its first row being path
+    /// `first_path`, and hands it to the writer.
+    pub fn rows(&self, first_path: u64, rows: &[f64]) {
+        if self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut text = Vec::with_capacity(rows.len() * 20);
+        push_rows(&mut text, rows, first_path as usize, self.width);
+        let count = (rows.len() / self.width) as u64;
+        if let Some(sender) = &self.sender {
+            // A closed channel means the writer failed; `finish` says why.
+            let _ = sender.send((first_path, count, text));
+        }
+    }
+
+    /// Waits for the writer to put every chunk into the file.
+    ///
+    /// # Errors
+    /// When writing failed.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.close()
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        drop(self.sender.take());
+        match self.writer.take() {
+            Some(writer) => writer
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the metrics.csv writer panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MetricsStream {
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
 }
 
 /// `sensitivity.csv`: Spearman correlation of every uncertain input with
@@ -278,5 +394,63 @@ impl Exporter for TrajectoriesCsv {
             }
         }
         csv.finish().map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that accepts `limit` bytes, then fails.
+    struct Full {
+        limit: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.limit {
+                return Err(io::Error::other("no space left"));
+            }
+            self.limit -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn streamed_chunks_land_in_path_order() {
+        let inputs = [InputId::Growth, InputId::PerGwUsd];
+        let width = inputs.len() + N_METRICS;
+        let rows: Vec<f64> = (0..10 * width)
+            .map(|i| if i % 7 == 3 { f64::NAN } else { i as f64 / 3.0 })
+            .collect();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let stream = MetricsStream::start(Box::new(file.reopen().unwrap()), &inputs).unwrap();
+        // Chunks of 4, 4 and 2 paths, handed over last first.
+        for (first, range) in [(8, 8..10), (0, 0..4), (4, 4..8)] {
+            stream.rows(first, &rows[range.start * width..range.end * width]);
+        }
+        stream.finish().unwrap();
+        let mut expected = metrics_header(&inputs).unwrap();
+        push_rows(&mut expected, &rows, 0, width);
+        assert_eq!(std::fs::read(file.path()).unwrap(), expected);
+        let text = String::from_utf8(expected).unwrap();
+        assert!(text.starts_with("path,revenue.growth,cost.per_gw_usd,target_month,"));
+        assert_eq!(text.lines().count(), 11);
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_by_finish() {
+        let inputs = [InputId::Growth];
+        let width = inputs.len() + N_METRICS;
+        let rows = vec![1.5; 4 * width];
+        let stream = MetricsStream::start(Box::new(Full { limit: 500 }), &inputs).unwrap();
+        for first in [0, 4, 8, 12] {
+            stream.rows(first, &rows);
+        }
+        let error = stream.finish().unwrap_err();
+        assert_eq!(error.to_string(), "no space left");
     }
 }

@@ -178,6 +178,30 @@ impl Staging {
         Ok(())
     }
 
+    /// Creates file `name` in the temporary folder for a writer of the
+    /// caller's own (`metrics.csv`, streamed during the run); record it
+    /// with [`Staging::adopt`] once it is complete.
+    ///
+    /// # Errors
+    /// When the file cannot be created.
+    pub fn create(&self, name: &str) -> Result<BufWriter<std::fs::File>, OutputError> {
+        let path = self.temp.join(name);
+        let file = std::fs::File::create(&path).map_err(io_err(&path, "cannot create"))?;
+        Ok(BufWriter::with_capacity(1 << 20, file))
+    }
+
+    /// Records `name`, written through [`Staging::create`], as one of the
+    /// run's files; `written` is how writing it ended.
+    ///
+    /// # Errors
+    /// The writing error, naming the file.
+    pub fn adopt(&mut self, name: &str, written: io::Result<()>) -> Result<(), OutputError> {
+        let path = self.temp.join(name);
+        written.map_err(io_err(&path, "cannot write"))?;
+        self.files.push(name.to_string());
+        Ok(())
+    }
+
     /// Moves the files into the output folder.
     ///
     /// # Errors
@@ -272,9 +296,47 @@ pub fn write_run(
     report: &mut RunReport<'_>,
     extra: &[Box<dyn Exporter>],
 ) -> Result<(PathBuf, Vec<String>), OutputError> {
-    let mut staging = Staging::new(&report.scenario.output.dir)?;
+    let staging = Staging::new(&report.scenario.output.dir)?;
+    write_run_into(staging, report, extra, None)
+}
+
+/// Starts streaming `metrics.csv` into `staging` for a run of `scenario`:
+/// pass [`csv_files::MetricsStream::rows`] to the engine as `rows_done`,
+/// then the outcome of [`csv_files::MetricsStream::finish`] to
+/// [`write_run_into`].
+///
+/// # Errors
+/// When the file cannot be created or its writer cannot start.
+pub fn stream_metrics(
+    staging: &Staging,
+    scenario: &Scenario,
+) -> Result<csv_files::MetricsStream, OutputError> {
+    let out = staging.create(csv_files::METRICS_FILE)?;
+    csv_files::MetricsStream::start(Box::new(out), &scenario.uncertain_inputs()).map_err(io_err(
+        &staging.temp.join(csv_files::METRICS_FILE),
+        "cannot write",
+    ))
+}
+
+/// [`write_run`] into a staging folder made before the run, where
+/// `metrics.csv` may already have been streamed ([`csv_files::MetricsStream`]); its
+/// writer's outcome is `streamed`, and the file keeps its place in the
+/// list of files.
+///
+/// # Errors
+/// As [`write_run`].
+pub fn write_run_into(
+    mut staging: Staging,
+    report: &mut RunReport<'_>,
+    extra: &[Box<dyn Exporter>],
+    mut streamed: Option<io::Result<()>>,
+) -> Result<(PathBuf, Vec<String>), OutputError> {
     for exporter in exporters().iter().chain(extra) {
-        staging.write(exporter.as_ref(), report)?;
+        let name = exporter.file_name();
+        match streamed.take_if(|_| name == csv_files::METRICS_FILE) {
+            Some(written) => staging.adopt(&name, written)?,
+            None => staging.write(exporter.as_ref(), report)?,
+        }
     }
     report.files = staging.files().to_vec();
     report.files.push(run_json::FILE_NAME.to_string());

@@ -60,7 +60,7 @@ pub struct Frame {
     pub subtitle: String,
     /// Legend entries, laid out in rows.
     pub legend: Vec<LegendEntry>,
-    /// Bottom line: file, paths, seed, version (see [`super::caption`]).
+    /// Bottom line: file, paths, seed, version (see [`super::caption()`]).
     pub caption: String,
 }
 

@@ -4,7 +4,7 @@
 //! `compare_cdf_<metric>.png`; each draws its charts in parallel (rayon).
 //! This file also holds what those charts share: the words for each
 //! metric and the widths of coinciding lines; captions are in
-//! [`super::caption`], titles in [`super::titles`], the calendar scale of
+//! [`mod@super::caption`], titles in [`super::titles`], the calendar scale of
 //! month metrics in [`super::months`].
 
 use rayon::prelude::*;
