@@ -40,6 +40,20 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
     interpolate(sorted[lo], sorted[hi], w)
 }
 
+/// Percentile `p` of values in any order (no NaN), equal to
+/// [`percentile_sorted`] of them sorted, found by selection in linear time
+/// instead of a sort; reorders `values`.
+pub fn percentile_unsorted(values: &mut [f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let (lo, w) = position(values.len() as u64, p);
+    let (_, &mut low, above) = values.select_nth_unstable_by(lo as usize, f64::total_cmp);
+    // The next order statistic is the smallest value above the selected one.
+    let high = above.iter().copied().min_by(f64::total_cmp).unwrap_or(low);
+    interpolate(low, high, w)
+}
+
 /// Mean and sample standard deviation of the non-NaN values (two passes for
 /// accuracy, compensated sums); NaN where undefined. Sums are taken about
 /// the first value, so equal values give exactly that value and sd 0.
@@ -95,6 +109,31 @@ impl Neumaier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selection_gives_the_sorted_percentiles() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for n in [1usize, 2, 3, 10, 201, 1000] {
+            let values: Vec<f64> = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Ties, signed zeros and negatives.
+                    [((x % 50) as f64 - 20.0) * 1e9, 0.0, -0.0][(x % 3) as usize]
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 0.005, 0.05, 0.25, 0.5, 0.9, 0.995, 1.0] {
+                let mut scratch = values.clone();
+                let got = percentile_unsorted(&mut scratch, p);
+                let want = percentile_sorted(&sorted, p);
+                assert_eq!(got.to_bits(), want.to_bits(), "n {n}, p {p}");
+            }
+        }
+        assert!(percentile_unsorted(&mut [], 0.5).is_nan());
+    }
 
     #[test]
     fn matches_numpy_linear_interpolation() {

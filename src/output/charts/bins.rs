@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::axes::{value_range, DateAxis};
-use crate::stats::quantile::percentile_sorted;
+use crate::stats::quantile::percentile_unsorted;
 
 /// Bars for money metrics.
 pub const MONEY_BINS: usize = 60;
@@ -76,34 +76,43 @@ pub fn month_bars(values: &[f64], months: usize, total: u64, axis: &DateAxis) ->
     })
 }
 
-/// Bars of a money metric (`sorted` ascending) and the axis range: the
-/// full range, or P0.5–P99.5 when the extremes lie more than twice as far
-/// apart (a few extreme paths would squash the picture); one bar centred
-/// on the value when every path has the same.
-pub fn money_bars(sorted: &[f64], total: u64) -> (Bars, Range<f64>) {
+/// Bars of a money metric (values in any order, no NaN) and the axis
+/// range: the full range, or P0.5–P99.5 when the extremes lie more than
+/// twice as far apart (a few extreme paths would squash the picture); one
+/// bar centred on the value when every path has the same.
+pub fn money_bars(values: &[f64], total: u64) -> (Bars, Range<f64>) {
     let full = [
-        sorted.first().copied().unwrap_or(f64::NAN),
-        sorted.last().copied().unwrap_or(f64::NAN),
+        values
+            .iter()
+            .copied()
+            .min_by(f64::total_cmp)
+            .unwrap_or(f64::NAN),
+        values
+            .iter()
+            .copied()
+            .max_by(f64::total_cmp)
+            .unwrap_or(f64::NAN),
     ];
     if full[0] == full[1] {
         let range = value_range(full, false, 1e9);
         let half = (range.end - range.start) / MONEY_BINS as f64 / 2.0;
         return (
-            count(sorted, full[0] - half..full[0] + half, 1, total, |v| v),
+            count(values, full[0] - half..full[0] + half, 1, total, |v| v),
             range,
         );
     }
+    let mut scratch = values.to_vec();
     let core = [
-        percentile_sorted(sorted, 0.005),
-        percentile_sorted(sorted, 0.995),
+        percentile_unsorted(&mut scratch, 0.005),
+        percentile_unsorted(&mut scratch, 0.995),
     ];
     if full[1] - full[0] > 2.0 * (core[1] - core[0]) {
-        let bars = count(sorted, core[0]..core[1], MONEY_BINS, total, |v| v);
+        let bars = count(values, core[0]..core[1], MONEY_BINS, total, |v| v);
         return (bars, value_range(core, false, 1e9));
     }
     let range = value_range(full, false, 1e9);
     (
-        count(sorted, range.clone(), MONEY_BINS, total, |v| v),
+        count(values, range.clone(), MONEY_BINS, total, |v| v),
         range,
     )
 }

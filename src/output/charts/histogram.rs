@@ -75,8 +75,8 @@ struct Histogram<'r> {
     report: &'r RunReport<'r>,
     metric: Metric,
     words: Words,
-    /// Uncensored values, ascending.
-    sorted: Vec<f64>,
+    /// The uncensored values, in path order.
+    values: Vec<f64>,
     bars: Bars,
     x_range: std::ops::Range<f64>,
     axis: DateAxis,
@@ -97,28 +97,27 @@ impl<'r> Histogram<'r> {
     fn new(report: &'r RunReport<'r>, metric: Metric) -> Self {
         let (s, sim) = (report.scenario, &report.results.simulation);
         let column = sim.inputs.len() + metric as usize;
-        let mut sorted: Vec<f64> = sim
+        let values: Vec<f64> = sim
             .rows
             .chunks_exact(sim.width())
             .map(|row| row[column])
             .filter(|v| !v.is_nan())
             .collect();
-        sorted.sort_by(f64::total_cmp);
         let axis = DateAxis::new(s.start, s.months);
         let (bars, x_range) = if metric.is_month() {
             (
-                month_bars(&sorted, s.months, sim.paths, &axis),
+                month_bars(&values, s.months, sim.paths, &axis),
                 axis.range.clone(),
             )
         } else {
-            money_bars(&sorted, sim.paths)
+            money_bars(&values, sim.paths)
         };
         let summary = &report.results.statistics.summaries[metric as usize];
         Histogram {
             report,
             metric,
             words: words(metric),
-            sorted,
+            values,
             bars,
             x_range,
             axis,
@@ -183,7 +182,7 @@ impl<'r> Histogram<'r> {
         }
         if self.metric == Metric::NpvUsd {
             let positive =
-                self.sorted.iter().filter(|&&v| v > 0.0).count() as f64 / paths.max(1) as f64;
+                self.values.iter().filter(|&&v| v > 0.0).count() as f64 / paths.max(1) as f64;
             subtitle.push_str(&format!(
                 " NPV is positive on {} of paths.",
                 percent(positive)
