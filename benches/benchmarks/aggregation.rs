@@ -1,44 +1,93 @@
 //! Feeding paths' 7 × 120 monthly values into the band sketches (what the
-//! engine does after each batch of 64 paths), and ranking one column of a
+//! engine does after each batch of 64 paths; real paths of the default
+//! scenario, worker counters of `u8` against `u16`), and ranking one column of a
 //! million values for the exact statistics (what the analysis does per
 //! input and metric), against the standard library's stable sort, and
 //! ranking a Latin hypercube input by its strata instead.
 
 use std::hint::black_box;
 
-use capsim::model::N_BAND_SERIES;
+use capsim::model::{run_path, KeepSeries, ModelShape, Scratch, N_BAND_SERIES, N_SERIES};
+use capsim::sampling::Sampler;
+use capsim::scenario::{Scenario, N_INPUTS};
+use capsim::stats::bands::MAX_PATHS_PER_FLUSH;
 use capsim::stats::rank::{sort_key, Ranker};
+use capsim::stats::sketch::Counter;
 use capsim::stats::BandSketches;
-use criterion::{Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput};
 
 pub fn bench(c: &mut Criterion) {
-    const MONTHS: usize = 120;
-    const BATCH: usize = 64;
-    let width = N_BAND_SERIES * MONTHS;
-    // Path-major batch with a spread of plausible values per column.
-    let batch: Vec<f64> = (0..width * BATCH)
-        .map(|i| 1e9 * (1.0 + ((i / width) as f64 * 0.618).sin().abs() * 50.0 + (i % width) as f64))
-        .collect();
-    let mut sketches = BandSketches::<u16>::new(MONTHS);
-    let mut sums = vec![0.0; width];
-    sketches.add_batch(&batch, BATCH, &mut sums);
+    let batches = model_batches(64);
     let mut group = c.benchmark_group("aggregation");
     group.throughput(Throughput::Elements(BATCH as u64));
-    let mut added = 0;
-    group.bench_function("sketch_64_paths", |b| {
-        b.iter(|| {
-            // Stay below the u16 flush limit, as the engine does.
-            if added > 60_000 {
-                sketches = BandSketches::<u16>::new(MONTHS);
-                added = 0;
-            }
-            sketches.add_batch(black_box(&batch), BATCH, &mut sums);
-            added += BATCH;
-        })
-    });
+    sketch_batches::<u8>(&mut group, "sketch_64_paths", &batches);
+    sketch_batches::<u16>(
+        &mut group,
+        "sketch_64_paths_u16_counters_baseline",
+        &batches,
+    );
     group.finish();
 
     rank(c);
+}
+
+const MONTHS: usize = 120;
+const BATCH: usize = 64;
+
+/// `n` batches of 64 paths of the default scenario, laid out as the engine
+/// feeds them (path-major: each path's 7 series × 120 months), so the
+/// sketches see the spread of real values.
+fn model_batches(n: usize) -> Vec<Vec<f64>> {
+    let scenario = Scenario::builtin(&[]).unwrap();
+    let sampler = Sampler::new(&scenario).unwrap();
+    let shape = ModelShape::of(&scenario);
+    let mut x = [0.0; N_INPUTS];
+    let mut drawn = vec![0.0; scenario.uncertain_inputs().len()];
+    let mut shocks = vec![0.0; MONTHS];
+    let mut scratch = Scratch::new(MONTHS);
+    (0..n)
+        .map(|b| {
+            let mut batch = Vec::with_capacity(BATCH * N_BAND_SERIES * MONTHS);
+            for p in 0..BATCH {
+                let path = (b * BATCH + p) as u64;
+                sampler.draw(path, &mut x, &mut drawn);
+                sampler.shocks(path, &mut shocks[..MONTHS - 1]);
+                let mut kept = KeepSeries::default();
+                run_path(&x, &shape, &shocks, &mut scratch, &mut kept);
+                for series in 0..N_SERIES {
+                    batch.extend(kept.0.iter().map(|m| m[series]));
+                }
+                // Total spend, as the engine bands it.
+                batch.extend(kept.0.iter().map(|m| m[1] + m[2]));
+            }
+            batch
+        })
+        .collect()
+}
+
+/// Feeds the batches in turn into one worker's sketches with counters
+/// `C`, flushing them as the engine does.
+fn sketch_batches<C: Counter>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    batches: &[Vec<f64>],
+) {
+    let mut sketches = BandSketches::<C>::new(MONTHS);
+    let mut merged = BandSketches::<u32>::new(MONTHS);
+    let mut sums = vec![0.0; N_BAND_SERIES * MONTHS];
+    let (mut added, mut next) = (0, 0);
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            if added + BATCH > MAX_PATHS_PER_FLUSH {
+                merged.absorb(&mut sketches);
+                added = 0;
+            }
+            sketches.add_batch(black_box(&batches[next]), BATCH, &mut sums);
+            next = (next + 1) % batches.len();
+            added += BATCH;
+        })
+    });
 }
 
 fn rank(c: &mut Criterion) {

@@ -58,7 +58,7 @@ impl Worker {
         ctx: &Context<'_>,
         first: usize,
         rows: &mut [f64],
-        mut sketches: Option<&mut BandSketches<u16>>,
+        mut sketches: Option<&mut BandSketches<u8>>,
     ) -> ChunkPartial {
         let count = rows.len() / ctx.width;
         let columns = N_BAND_SERIES * ctx.months;
@@ -189,15 +189,16 @@ impl<A: SeriesSink, B: SeriesSink> SeriesSink for Tee<'_, A, B> {
     }
 }
 
-/// A worker's band sketches with narrow counters, and the paths they hold.
+/// A worker's band sketches with `u8` counters, and the paths they hold.
 pub(super) struct HotBands {
-    pub(super) sketches: BandSketches<u16>,
+    pub(super) sketches: BandSketches<u8>,
     pub(super) paths: usize,
 }
 
 impl HotBands {
-    /// Moves the counts into the shared sketches (before a `u16` could
-    /// overflow, and at the end).
+    /// Moves the counts into the shared sketches (every
+    /// [`MAX_PATHS_PER_FLUSH`](crate::stats::bands::MAX_PATHS_PER_FLUSH)
+    /// paths, and at the end).
     pub(super) fn flush_into(&mut self, master: &Mutex<BandSketches>) {
         master
             .lock()

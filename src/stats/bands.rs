@@ -3,7 +3,7 @@
 //! Exact when every path's monthly values fit in [`EXACT_BAND_VALUES`]
 //! (the values are kept and sorted, as for the metrics); otherwise
 //! accumulated in bounded memory: one [`Sketch`] per (series, month), each
-//! worker counting in `u16` and flushing into one shared `u32` set.
+//! worker counting in `u8` and flushing into one shared `u32` set.
 
 use rayon::prelude::*;
 
@@ -18,8 +18,9 @@ use crate::model::{Series, N_BAND_SERIES};
 /// months.
 pub const EXACT_BAND_VALUES: usize = 1 << 24;
 
-/// Most paths a `u16` set may take between flushes: one value per path
-/// lands in each sketch, so no counter can pass this.
+/// Most paths a worker's set takes between flushes into the shared one.
+/// One value per path lands in each sketch, so this bounds the wraps a
+/// worker's `u8` counters note (at most 256 of its values per note).
 pub const MAX_PATHS_PER_FLUSH: usize = u16::MAX as usize;
 
 /// Sketches for every (series, month), indexed `series * months + month`.

@@ -86,6 +86,37 @@ fn ties_at_the_extremes_are_exact() {
 }
 
 #[test]
+fn byte_counters_that_wrap_merge_to_the_exact_counts() {
+    // 1,000 equal values (whole slices and one at a time), 700 values in a
+    // few buckets, and a spread: counters pass 255 several times.
+    let mut xs = vec![30.0; 1000];
+    xs.extend((0..700).map(|i| 1e9 * f64::from(1 + i % 3)));
+    xs.extend((0..3000).map(|i| f64::from(i).cos() * 1e10));
+    let whole = sketch_of(&xs);
+    let mut narrow = Sketch::<u8>::default();
+    for (k, chunk) in xs.chunks(64).enumerate() {
+        if k % 5 == 0 {
+            chunk.iter().for_each(|&x| narrow.add(x));
+        } else {
+            narrow.add_all(chunk);
+        }
+    }
+    let mut merged = Sketch::default();
+    merged.absorb(&mut narrow);
+    // Every order statistic: the same buckets, counts and extremes.
+    let ranks: Vec<u64> = (0..xs.len() as u64).collect();
+    assert_eq!(merged.count(), whole.count());
+    assert!(merged.values_at_ranks(&ranks) == whole.values_at_ranks(&ranks));
+    assert_eq!(narrow.count(), 0);
+    // The cleared byte sketch counts afresh.
+    narrow.add_all(&[5.0; 300]);
+    let mut again = Sketch::default();
+    again.absorb(&mut narrow);
+    assert_eq!(again.count(), 300);
+    assert_eq!(again.percentiles(&[0.05, 0.95]), vec![5.0, 5.0]);
+}
+
+#[test]
 fn absorbing_is_exact_order_free_and_clears() {
     let xs: Vec<f64> = (0..5000).map(|i| f64::from(i).sin() * 1e10).collect();
     let whole = sketch_of(&xs);
