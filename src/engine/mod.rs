@@ -105,7 +105,9 @@ pub struct Simulation {
     /// Threads used.
     pub threads: usize,
     /// With Latin hypercube sampling, each uncertain input's stratum per
-    /// path (column order): the order of its values, ties aside.
+    /// path (column order): the order of its values, ties aside. [`run`]
+    /// hands them to the analysis, which turns them into ranks (so they
+    /// are `None` in [`RunResults`]).
     pub strata: Option<Vec<Vec<u32>>>,
 }
 
@@ -153,12 +155,9 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
 /// When interrupted.
 pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunResults, EngineError> {
     let started = Instant::now();
-    let simulation = simulate(scenario, options)?;
-    let statistics = analyze(
-        &simulation.rows,
-        &simulation.inputs,
-        simulation.strata.as_deref(),
-    );
+    let mut simulation = simulate(scenario, options)?;
+    let strata = simulation.strata.take();
+    let statistics = analyze(&simulation.rows, &simulation.inputs, strata);
     Ok(RunResults {
         simulation,
         statistics,

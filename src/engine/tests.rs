@@ -48,7 +48,7 @@ fn latin_hypercube_strata_rank_the_inputs_like_a_sort() {
     let width = sim.width();
     let mut ranker = crate::stats::rank::Ranker::default();
     for (j, input) in sim.inputs.iter().enumerate() {
-        let by_strata = ranker.rank_by_strata(&sim.rows, width, j, &strata[j]);
+        let by_strata = ranker.rank_by_strata(&sim.rows, width, j, strata[j].clone());
         let sorted = ranker.rank(&sim.rows, width, j);
         if *input == InputId::HardwareLifeYears {
             assert_eq!(by_strata, None, "ties need a sort");

@@ -66,17 +66,18 @@ impl Ranker {
 
     /// Ranks column `j` like [`Ranker::rank`] when `strata` (each row's
     /// place, a permutation of 0..n) orders its values strictly: then row p
-    /// ranks `strata[p] + 1` and no sort is needed. With Latin hypercube
-    /// sampling an input's stratum orders its values, except where the
-    /// quantile function is flat or rounding ties two neighbours; `None`
-    /// then (and whenever the values are not strictly increasing in stratum
-    /// order), so the caller sorts. Does not touch [`Ranker::sorted`].
+    /// ranks `strata[p] + 1` and no sort is needed; the strata become the
+    /// doubled ranks in place. With Latin hypercube sampling an input's
+    /// stratum orders its values, except where the quantile function is
+    /// flat or rounding ties two neighbours; `None` then (and whenever the
+    /// values are not strictly increasing in stratum order), so the caller
+    /// sorts. Does not touch [`Ranker::sorted`].
     pub fn rank_by_strata(
         &mut self,
         rows: &[f64],
         width: usize,
         j: usize,
-        strata: &[u32],
+        mut strata: Vec<u32>,
     ) -> Option<Vec<u32>> {
         let n = strata.len();
         if n == 0 || rows.len() != n * width {
@@ -90,7 +91,13 @@ impl Ranker {
             *self.column.get_mut(s as usize)? = *x;
         }
         let increasing = !self.column[0].is_nan() && self.column.windows(2).all(|w| w[0] < w[1]);
-        increasing.then(|| strata.iter().map(|&s| 2 * s + 2).collect())
+        if !increasing {
+            return None;
+        }
+        for s in &mut strata {
+            *s = 2 * *s + 2;
+        }
+        Some(strata)
     }
 
     /// The last ranked column, ascending with NaN last.
@@ -296,19 +303,19 @@ mod tests {
         let strata = [2, 0, 3, 1];
         let mut r = Ranker::default();
         let ordered = rows(&[30.0, 10.0, 40.0, 20.0]);
-        let fast = r.rank_by_strata(&ordered, 2, 1, &strata).unwrap();
+        let fast = r.rank_by_strata(&ordered, 2, 1, strata.to_vec()).unwrap();
         assert_eq!(fast, r.rank(&ordered, 2, 1));
         assert_eq!(fast, vec![6, 2, 8, 4]);
         // A tie (a flat quantile function) needs average ranks: sort.
         let tied = rows(&[30.0, 10.0, 40.0, 10.0]);
-        assert_eq!(r.rank_by_strata(&tied, 2, 1, &strata), None);
+        assert_eq!(r.rank_by_strata(&tied, 2, 1, strata.to_vec()), None);
         // Values out of stratum order.
         let crossed = rows(&[10.0, 30.0, 40.0, 20.0]);
-        assert_eq!(r.rank_by_strata(&crossed, 2, 1, &strata), None);
+        assert_eq!(r.rank_by_strata(&crossed, 2, 1, strata.to_vec()), None);
         // Strata that are not a permutation, or out of range.
-        assert_eq!(r.rank_by_strata(&ordered, 2, 1, &[2, 0, 3, 3]), None);
-        assert_eq!(r.rank_by_strata(&ordered, 2, 1, &[2, 0, 4, 1]), None);
-        assert_eq!(r.rank_by_strata(&ordered, 2, 1, &[2, 0, 3]), None);
+        assert_eq!(r.rank_by_strata(&ordered, 2, 1, vec![2, 0, 3, 3]), None);
+        assert_eq!(r.rank_by_strata(&ordered, 2, 1, vec![2, 0, 4, 1]), None);
+        assert_eq!(r.rank_by_strata(&ordered, 2, 1, vec![2, 0, 3]), None);
     }
 
     #[test]

@@ -76,14 +76,18 @@ fn summarize(metric: Metric, sorted: &[f64]) -> MetricSummary {
 /// Each column is sorted once; only its ranks (4 bytes a path) are kept.
 /// With `strata` (Latin hypercube sampling, one column per input) an
 /// input's ranks come from its strata instead of a sort, when they order
-/// its values strictly (see [`Ranker::rank_by_strata`]).
-pub fn analyze(rows: &[f64], inputs: &[InputId], strata: Option<&[Vec<u32>]>) -> PathStatistics {
+/// its values strictly (see [`Ranker::rank_by_strata`]); the strata become
+/// those ranks, so they cost no memory beyond what the ranks need anyway.
+pub fn analyze(rows: &[f64], inputs: &[InputId], strata: Option<Vec<Vec<u32>>>) -> PathStatistics {
     let width = inputs.len() + N_METRICS;
-    let columns: Vec<(Option<MetricSummary>, Vec<u32>, i128)> = (0..width)
+    let mut strata = strata.unwrap_or_default().into_iter();
+    let jobs: Vec<(usize, Option<Vec<u32>>)> = (0..width)
+        .map(|j| (j, strata.next().filter(|_| j < inputs.len())))
+        .collect();
+    let columns: Vec<(Option<MetricSummary>, Vec<u32>, i128)> = jobs
         .into_par_iter()
-        .map_init(Ranker::default, |ranker, j| {
+        .map_init(Ranker::default, |ranker, (j, strata)| {
             let ranks = strata
-                .and_then(|s| s.get(j))
                 .and_then(|column| ranker.rank_by_strata(rows, width, j, column))
                 .unwrap_or_else(|| ranker.rank(rows, width, j));
             let summary = j
