@@ -116,7 +116,8 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
     }
 }
 
-/// Set by Ctrl-C; a second Ctrl-C exits at once.
+/// Set by Ctrl-C (and by SIGTERM or SIGHUP, as from `timeout` or a closed
+/// terminal); a second signal exits at once.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn watch_for_ctrl_c() -> &'static AtomicBool {
@@ -343,7 +344,18 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
         },
     );
     let streamed = metrics.finish();
-    let results = results?;
+    let results = match results {
+        // The metrics.csv writer failed: say why, not that the run stopped.
+        Err(EngineError::Refused) => {
+            let why = streamed
+                .err()
+                .unwrap_or_else(|| std::io::Error::other("the run was stopped"));
+            return Err(staging
+                .write_failed(output::csv_files::METRICS_FILE, why)
+                .into());
+        }
+        other => other?,
+    };
     let mut report = RunReport {
         scenario,
         results: &results,

@@ -14,8 +14,8 @@
 //! above that, per thread, one set of band sketches (bounded by the spread
 //! of values, not by the number of paths).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 mod worker;
@@ -31,6 +31,10 @@ use crate::stats::{analyze, BandSketches, Bands, PathStatistics};
 
 /// Paths per chunk: the unit of parallel work and of ordered summation.
 pub const CHUNK_PATHS: usize = 4096;
+/// How many chunks per thread a worker may run ahead of the earliest
+/// unfinished chunk.
+pub const WINDOW: usize = 4;
+
 /// Paths per batch inside a chunk: a batch's series are buffered path by
 /// path, then fed to the sketches one (series, month) at a time.
 const BATCH: usize = 64;
@@ -41,6 +45,9 @@ pub enum EngineError {
     /// The user interrupted the run.
     #[error("interrupted")]
     Cancelled,
+    /// `rows_done` asked the run to stop (its rows could not be written).
+    #[error("stopped: the finished rows could not be taken")]
+    Refused,
     /// The thread pool could not start.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {
@@ -54,8 +61,9 @@ pub enum EngineError {
     Sampler(String),
 }
 
-/// Receives a finished chunk: its first path and its rows.
-pub type RowsDone<'a> = dyn Fn(u64, &[f64]) + Sync + 'a;
+/// Receives a finished chunk: its first path and its rows; returns false to
+/// stop the run.
+pub type RowsDone<'a> = dyn Fn(u64, &[f64]) -> bool + Sync + 'a;
 
 /// How to run. The run uses the current rayon pool: install one from
 /// [`thread_pool`] to choose the number of threads.
@@ -70,14 +78,80 @@ pub struct RunOptions<'a> {
     pub metrics_only: bool,
     /// Called with each chunk's first path and its finished rows (the
     /// uncertain inputs, then the metrics) as soon as the chunk is done, on
-    /// the worker's thread. Workers take chunks in path order, so they
-    /// finish nearly in order: at most one per thread is ahead of the
-    /// earliest unfinished one. `metrics.csv` is written from here while
-    /// the run goes on.
+    /// the worker's thread. Workers take chunks in path order and never
+    /// more than [`WINDOW`] per thread past the earliest unfinished one, so
+    /// a receiver that puts chunks in order holds at most that many.
+    /// Returning false stops the run ([`EngineError::Refused`]).
+    /// `metrics.csv` is written from here while the run goes on.
     pub rows_done: Option<&'a RowsDone<'a>>,
     /// Sketch the bands even when exact ones would fit
     /// ([`EXACT_BAND_VALUES`]); for tests and benches of the sketch.
     pub sketch_bands: bool,
+}
+
+/// Hands out chunk indices in order, at most `window` past the earliest
+/// unfinished chunk.
+struct Claims {
+    state: Mutex<ClaimState>,
+    advanced: Condvar,
+    window: usize,
+}
+
+struct ClaimState {
+    next: usize,
+    first_unfinished: usize,
+    done: Vec<bool>,
+}
+
+impl Claims {
+    fn new(chunks: usize, window: usize) -> Self {
+        Claims {
+            state: Mutex::new(ClaimState {
+                next: 0,
+                first_unfinished: 0,
+                done: vec![false; chunks],
+            }),
+            advanced: Condvar::new(),
+            window: window.max(1),
+        }
+    }
+
+    /// The next chunk to run, waiting while it would be too far ahead;
+    /// `None` when every chunk is taken or the run is stopping.
+    fn next(&self, stopped: &impl Fn() -> bool) -> Option<usize> {
+        let mut state = lock(&self.state);
+        loop {
+            if state.next >= state.done.len() || stopped() {
+                return None;
+            }
+            if state.next < state.first_unfinished + self.window {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            // The earliest unfinished chunk is being run; its end wakes us.
+            state = self.advanced.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Marks a chunk finished.
+    fn finish(&self, chunk: usize) {
+        let mut state = lock(&self.state);
+        state.done[chunk] = true;
+        while state.done.get(state.first_unfinished) == Some(&true) {
+            state.first_unfinished += 1;
+        }
+        drop(state);
+        self.advanced.notify_all();
+    }
+}
+
+/// Marks a claimed chunk finished when dropped.
+struct Finish<'c>(&'c Claims, usize);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.finish(self.1);
+    }
 }
 
 /// Locks a mutex, going on after a panic elsewhere (the panic itself is
@@ -229,23 +303,26 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
         width,
         keep,
     };
-    // Each worker claims the next chunk in path order, so chunks finish
-    // roughly in order (for `rows_done`) and every thread stays busy.
+    // Workers claim chunks in path order, and none more than `WINDOW`
+    // per thread ahead of the earliest unfinished one: chunks finish nearly
+    // in order (for `rows_done`, which may hold the early ones) and every
+    // thread stays busy.
     let chunks: Vec<Mutex<Option<&mut [f64]>>> = rows
         .chunks_mut(CHUNK_PATHS * width)
         .map(|c| Mutex::new(Some(c)))
         .collect();
     let finished: Vec<Mutex<Option<ChunkPartial>>> =
         chunks.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
+    let claims = Claims::new(chunks.len(), WINDOW * threads);
+    let refused = AtomicBool::new(false);
+    let stopped = || cancelled() || refused.load(Ordering::Relaxed);
     let work = || {
         let mut worker = Worker::new(months);
         let mut hot: Option<HotBands> = None;
-        loop {
-            let chunk = next.fetch_add(1, Ordering::Relaxed);
-            if chunk >= chunks.len() || cancelled() {
-                break;
-            }
+        while let Some(chunk) = claims.next(&stopped) {
+            // Marks the chunk finished however this iteration ends (a panic
+            // included, so no worker waits for it for ever).
+            let _finish = Finish(&claims, chunk);
             let Some(rows) = lock(&chunks[chunk]).take() else {
                 continue;
             };
@@ -265,7 +342,9 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
                 partial
             };
             if let Some(done) = options.rows_done {
-                done(first as u64, rows);
+                if !done(first as u64, rows) {
+                    refused.store(true, Ordering::Relaxed);
+                }
             }
             if let Some(progress) = options.progress {
                 progress(count as u64);
@@ -284,6 +363,9 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions<'_>) -> Result<Simulat
     drop(chunks);
     if cancelled() {
         return Err(EngineError::Cancelled);
+    }
+    if refused.load(Ordering::Relaxed) {
+        return Err(EngineError::Refused);
     }
     let strata = sampler.into_strata();
     let partials = finished.into_iter().map(|p| {

@@ -237,7 +237,10 @@ fn cancelling_stops_the_run() {
 fn rows_done_hands_over_every_chunk_once_with_its_final_rows() {
     let s = scenario(REALISTIC);
     let seen = Mutex::new(Vec::new());
-    let done = |first: u64, rows: &[f64]| lock(&seen).push((first, rows.to_vec()));
+    let done = |first: u64, rows: &[f64]| {
+        lock(&seen).push((first, rows.to_vec()));
+        true
+    };
     let options = RunOptions {
         rows_done: Some(&done),
         ..Default::default()
@@ -253,6 +256,59 @@ fn rows_done_hands_over_every_chunk_once_with_its_final_rows() {
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     let joined: Vec<f64> = seen.into_iter().flat_map(|(_, rows)| rows).collect();
     assert_eq!(bits(&joined), bits(&sim.rows));
+}
+
+#[test]
+fn workers_stay_within_the_window_of_a_slow_chunk() {
+    let mut s = scenario(REALISTIC);
+    s.paths = 20 * CHUNK_PATHS as u64;
+    let order = Mutex::new(Vec::new());
+    let done = |first: u64, _: &[f64]| {
+        if first == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        lock(&order).push(first as usize / CHUNK_PATHS);
+        true
+    };
+    let options = RunOptions {
+        rows_done: Some(&done),
+        metrics_only: true,
+        ..Default::default()
+    };
+    thread_pool(2)
+        .unwrap()
+        .install(|| simulate(&s, &options))
+        .unwrap();
+    let order = order.into_inner().unwrap();
+    let before: Vec<usize> = order.iter().copied().take_while(|&c| c != 0).collect();
+    assert!(!before.is_empty(), "the other worker went on meanwhile");
+    assert!(
+        before.iter().all(|&c| c < WINDOW * 2),
+        "no chunk {} or later before chunk 0 is done: {before:?}",
+        WINDOW * 2
+    );
+    assert_eq!(order.len(), 20);
+}
+
+#[test]
+fn rows_done_can_stop_the_run() {
+    let s = scenario(REALISTIC);
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let refuse = |_: u64, _: &[f64]| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        false
+    };
+    let options = RunOptions {
+        rows_done: Some(&refuse),
+        ..Default::default()
+    };
+    let result = thread_pool(1).unwrap().install(|| run(&s, &options));
+    assert!(matches!(result, Err(EngineError::Refused)));
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        1,
+        "no chunk after the refusal"
+    );
 }
 
 #[test]

@@ -259,8 +259,9 @@ pub struct MetricsStream {
 
 impl MetricsStream {
     /// Starts writing `metrics.csv` to `out` for a run with these
-    /// uncertain inputs. If writing fails, later chunks are dropped and
-    /// [`MetricsStream::finish`] returns the error.
+    /// uncertain inputs. If writing fails, [`MetricsStream::rows`] returns
+    /// false (so the run can stop) and [`MetricsStream::finish`] returns
+    /// the error.
     ///
     /// # Errors
     /// When the writer thread cannot start.
@@ -303,18 +304,20 @@ impl MetricsStream {
     }
 
     /// Formats one chunk of finished rows, its first row being path
-    /// `first_path`, and hands it to the writer.
-    pub fn rows(&self, first_path: u64, rows: &[f64]) {
+    /// `first_path`, and hands it to the writer. False once writing has
+    /// failed (the run should stop; [`MetricsStream::finish`] says why).
+    pub fn rows(&self, first_path: u64, rows: &[f64]) -> bool {
         if self.failed.load(Ordering::Relaxed) {
-            return;
+            return false;
         }
         let mut text = Vec::with_capacity(rows.len() * 20);
         push_rows(&mut text, rows, first_path as usize, self.width);
         let count = (rows.len() / self.width) as u64;
-        if let Some(sender) = &self.sender {
-            // A closed channel means the writer failed; `finish` says why.
-            let _ = sender.send((first_path, count, text));
-        }
+        // A closed channel means the writer failed.
+        self.sender
+            .as_ref()
+            .is_some_and(|sender| sender.send((first_path, count, text)).is_ok())
+            && !self.failed.load(Ordering::Relaxed)
     }
 
     /// Waits for the writer to put every chunk into the file.
@@ -430,7 +433,7 @@ mod tests {
         let stream = MetricsStream::start(Box::new(file.reopen().unwrap()), &inputs).unwrap();
         // Chunks of 4, 4 and 2 paths, handed over last first.
         for (first, range) in [(8, 8..10), (0, 0..4), (4, 4..8)] {
-            stream.rows(first, &rows[range.start * width..range.end * width]);
+            assert!(stream.rows(first, &rows[range.start * width..range.end * width]));
         }
         stream.finish().unwrap();
         let mut expected = metrics_header(&inputs).unwrap();
@@ -447,9 +450,16 @@ mod tests {
         let width = inputs.len() + N_METRICS;
         let rows = vec![1.5; 4 * width];
         let stream = MetricsStream::start(Box::new(Full { limit: 500 }), &inputs).unwrap();
-        for first in [0, 4, 8, 12] {
-            stream.rows(first, &rows);
+        let mut accepted = Vec::new();
+        for first in (0..4000).step_by(4) {
+            accepted.push(stream.rows(first, &rows));
+            if !accepted.last().unwrap() {
+                break;
+            }
+            // Give the writer time to fail before the channel fills.
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
+        assert_eq!(accepted.last(), Some(&false), "the run is told to stop");
         let error = stream.finish().unwrap_err();
         assert_eq!(error.to_string(), "no space left");
     }

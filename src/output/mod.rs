@@ -196,10 +196,19 @@ impl Staging {
     /// # Errors
     /// The writing error, naming the file.
     pub fn adopt(&mut self, name: &str, written: io::Result<()>) -> Result<(), OutputError> {
-        let path = self.temp.join(name);
-        written.map_err(io_err(&path, "cannot write"))?;
+        written.map_err(|e| self.write_failed(name, e))?;
         self.files.push(name.to_string());
         Ok(())
+    }
+
+    /// The error for file `name` (named by its place in the output folder)
+    /// that could not be written.
+    pub fn write_failed(&self, name: &str, source: io::Error) -> OutputError {
+        OutputError::Io {
+            path: self.target.join(name),
+            action: "cannot write",
+            source,
+        }
     }
 
     /// Moves the files into the output folder.
