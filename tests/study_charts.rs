@@ -6,6 +6,8 @@
 //! every point censored, one value, no points, no scenarios) still draw;
 //! captions name the `--set` overrides.
 
+mod common;
+
 use capsim::engine::RunOptions;
 use capsim::model::Metric;
 use capsim::output::charts::colour_bar::ColourScale;
@@ -222,21 +224,9 @@ fn degenerate_comparisons_still_draw() {
     assert!(compare_charts(&[], 1, 1).unwrap().is_empty());
 }
 
-/// Asserts that two charts differ in their caption (the bottom rows) and
-/// nowhere else.
+/// Asserts that two PNG charts differ in their caption and nowhere else.
 fn differ_only_in_caption(name: &str, a: &[u8], b: &[u8]) {
-    let above = (WIDTH * (HEIGHT - 40) * 3) as usize;
-    let (a, b) = (pixels(name, a), pixels(name, b));
-    assert_eq!(
-        a[..above],
-        b[..above],
-        "{name}: more than the caption changed"
-    );
-    assert_ne!(
-        a[above..],
-        b[above..],
-        "{name}: the caption does not show --set"
-    );
+    common::differ_only_in_caption(name, &pixels(name, a), &pixels(name, b));
 }
 
 #[test]

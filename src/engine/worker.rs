@@ -200,10 +200,7 @@ impl HotBands {
     /// [`MAX_PATHS_PER_FLUSH`](crate::stats::bands::MAX_PATHS_PER_FLUSH)
     /// paths, and at the end).
     pub(super) fn flush_into(&mut self, master: &Mutex<BandSketches>) {
-        master
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .absorb(&mut self.sketches);
+        super::lock(master).absorb(&mut self.sketches);
         self.paths = 0;
     }
 }

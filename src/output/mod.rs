@@ -160,15 +160,13 @@ impl Staging {
         if cancelled() {
             return Err(OutputError::Cancelled);
         }
-        let path = self.temp.join(name);
-        let file = std::fs::File::create(&path).map_err(io_err(&path, "cannot create"))?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let mut out = self.create(name)?;
         match fill(&mut out).and_then(|()| out.flush()) {
             Ok(()) => {}
             Err(_) if cancelled() => return Err(OutputError::Cancelled),
             Err(e) => {
                 return Err(OutputError::Io {
-                    path,
+                    path: self.temp.join(name),
                     action: "cannot write",
                     source: e,
                 })
