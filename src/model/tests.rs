@@ -297,3 +297,118 @@ fn margin_scales_revenue_in_cash_and_coverage() {
         1e-14
     ));
 }
+
+/// Sixteen paths' demand, as varied as the model meets and beyond:
+/// growth from −90% to +300%, caps reached and not, half-lives, paths with
+/// and without volatility, shocks large enough to overflow `exp`.
+fn varied_demand_paths() -> (Vec<[f64; N_INPUTS]>, Vec<Vec<f64>>, ModelShape) {
+    let months = 120;
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut unit = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut xs = Vec::new();
+    let mut shocks = Vec::new();
+    for l in 0..16 {
+        let sigma = match l % 4 {
+            0 => 0.0,
+            1 => 0.3,
+            2 => 1.5,
+            _ => {
+                if l == 15 {
+                    5000.0
+                } else {
+                    0.05
+                }
+            }
+        };
+        xs.push(inputs(&[
+            (InputId::Growth, -0.9 + 3.9 * unit()),
+            (InputId::InitialRunRateUsd, 1e9 + 4e10 * unit()),
+            (
+                InputId::CapUsd,
+                if l % 3 == 0 {
+                    1e300
+                } else {
+                    5e10 + 5e11 * unit()
+                },
+            ),
+            (InputId::GrowthHalfLifeYears, 0.5 + 6.0 * unit()),
+            (InputId::Volatility, sigma),
+        ]));
+        shocks.push((0..months).map(|_| 6.0 * unit() - 3.0).collect());
+    }
+    let shape = ModelShape {
+        months,
+        has_half_life: true,
+        has_cap: true,
+        has_capacity_limit: false,
+    };
+    (xs, shocks, shape)
+}
+
+/// Demand of the paths, `L` at a time through [`demand`].
+fn demand_of<const L: usize>(
+    xs: &[[f64; N_INPUTS]],
+    shocks: &[Vec<f64>],
+    shape: &ModelShape,
+) -> Vec<Vec<f64>> {
+    let mut out = Vec::new();
+    for start in (0..xs.len()).step_by(L) {
+        let x: [&[f64; N_INPUTS]; L] = std::array::from_fn(|l| &xs[start + l]);
+        let z: [&[f64]; L] = std::array::from_fn(|l| shocks[start + l].as_slice());
+        let mut group = vec![vec![0.0; shape.months]; L];
+        let o: [&mut [f64]; L] = {
+            let mut it = group.iter_mut();
+            std::array::from_fn(|_| it.next().map(Vec::as_mut_slice).unwrap_or_default())
+        };
+        demand::<L>(x, shape, z, o);
+        out.extend(group);
+    }
+    out
+}
+
+#[test]
+fn demand_of_many_lanes_is_bit_for_bit_that_of_one() {
+    let (xs, shocks, shape) = varied_demand_paths();
+    let bits = |paths: Vec<Vec<f64>>| -> Vec<Vec<u64>> {
+        paths
+            .iter()
+            .map(|p| p.iter().map(|v| v.to_bits()).collect())
+            .collect()
+    };
+    let one = bits(demand_of::<1>(&xs, &shocks, &shape));
+    // The reference: SPEC §4's recurrence written out plainly with libm.
+    for (l, path) in one.iter().enumerate() {
+        let x = |id: InputId| xs[l][id as usize];
+        let (g0, cap, sigma) = (
+            x(InputId::Growth),
+            x(InputId::CapUsd),
+            x(InputId::Volatility),
+        );
+        let step = libm::pow(0.5, 1.0 / (12.0 * x(InputId::GrowthHalfLifeYears)));
+        let mut rd = x(InputId::InitialRunRateUsd);
+        let mut decay = 1.0;
+        for (m, &got) in path.iter().enumerate() {
+            assert_eq!(got, rd.to_bits(), "path {l}, month {m}");
+            let g = g0 * decay * (1.0 - rd / cap).max(0.0);
+            decay *= step;
+            let shock = if sigma > 0.0 {
+                sigma / 12f64.sqrt() * shocks[l][m]
+            } else {
+                0.0
+            };
+            rd *= libm::exp(libm::log1p(g) / 12.0 + -sigma * sigma / 24.0 + shock);
+        }
+    }
+    // Some paths overflow and some stop growing at the cap.
+    let all: Vec<f64> = one.iter().flatten().map(|&b| f64::from_bits(b)).collect();
+    assert!(all.iter().any(|v| v.is_infinite() || *v == 0.0));
+    assert!(all.iter().filter(|v| v.is_finite()).count() > 1000);
+    assert_eq!(bits(demand_of::<4>(&xs, &shocks, &shape)), one);
+    assert_eq!(bits(demand_of::<LANES>(&xs, &shocks, &shape)), one);
+    assert_eq!(bits(demand_of::<16>(&xs, &shocks, &shape)), one);
+}
