@@ -46,6 +46,19 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A command-line error about a study of the scenario `source` names
+    /// the scenario first, as scenario errors do (`plan.toml: --vary …`);
+    /// other errors are left as they are.
+    pub(crate) fn in_scenario(self, source: &str) -> Self {
+        match self {
+            AppError::Usage { message, help } if !message.starts_with(source) => AppError::Usage {
+                message: format!("{source}: {message}"),
+                help,
+            },
+            e => e,
+        }
+    }
+
     /// The process exit code.
     pub fn exit_code(&self) -> u8 {
         match self {

@@ -55,11 +55,18 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         e.exit();
     }
     let text = e.render().to_string();
-    let text = text
+    let mut lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.starts_with("For more information, try"))
-        .collect::<Vec<_>>()
-        .join("\n");
+        .collect();
+    // clap lists missing arguments on the lines after its `error:` line;
+    // name them on the `error:` line itself.
+    let missing = missing_arguments(e);
+    if !missing.is_empty() {
+        lines.retain(|l| !l.starts_with("error:") && !l.starts_with("  "));
+        lines.insert(0, &missing);
+    }
+    let text = lines.join("\n");
     let command = std::env::args()
         .nth(1)
         .filter(|a| cli::Cli::command().find_subcommand(a).is_some())
@@ -69,4 +76,19 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         text.trim_end()
     );
     ExitCode::from(2)
+}
+
+/// `error: missing --set <KEY=VALUES>` when required arguments were not
+/// given; empty otherwise.
+fn missing_arguments(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    if e.kind() != ErrorKind::MissingRequiredArgument {
+        return String::new();
+    }
+    match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::Strings(names)) if !names.is_empty() => {
+            format!("error: missing {}", names.join(", "))
+        }
+        _ => String::new(),
+    }
 }

@@ -69,14 +69,21 @@ fn chart_files<'a>(charts: Vec<(String, Vec<u8>)>) -> Vec<(String, Fill<'a>)> {
         .collect()
 }
 
+/// The name a scenario's errors go by: its file, or the built-in default.
+fn source_of(file: &Option<PathBuf>) -> String {
+    file.as_ref()
+        .map_or(DEFAULT_SOURCE.to_string(), |p| p.display().to_string())
+}
+
 /// `capsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
+    let source = source_of(&args.scenario);
+    sweep_scenario(args, &source).map_err(|e| e.in_scenario(&source))
+}
+
+fn sweep_scenario(args: &SweepArgs, source: &str) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
     // A bad --set names the scenario it was for, as `run` does.
-    let source = args
-        .scenario
-        .as_ref()
-        .map_or(DEFAULT_SOURCE.to_string(), |p| p.display().to_string());
     let keys: Vec<GridKey> = args
         .set
         .iter()
@@ -247,6 +254,10 @@ fn parse_range(text: &str) -> Result<(f64, f64), AppError> {
 
 /// `capsim solve`.
 pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
+    solve_scenario(args).map_err(|e| e.in_scenario(&source_of(&args.scenario)))
+}
+
+fn solve_scenario(args: &SolveArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
     let base = load_one(&args.scenario, &overrides(&args.set, &args.sim)?)?;
     let condition = Condition::parse(&args.target, base.start).map_err(|e| AppError::Usage {

@@ -95,6 +95,8 @@ const CASES: &[Case] = &[
     case("scenario is missing", Missing, 0, "file", "No such file", "check the path"),
     case("unquoted interval", Text("[cost]\nper_gw_usd = 40B to 60B\n"), 2, "cost.per_gw_usd", "not valid TOML", "strings need quotes"),
     case("unclosed section header", Text("[plan\ntarget_gw = 1\n"), 1, "plan", "not valid TOML", "SPEC §3"),
+    case("lines ended by a bare carriage return", Text("[plan]\rtarget_gw = 1\r"), 1, "syntax", "carriage return", "LF (or CRLF) line endings"),
+    case("junk after a section header", Text("[plan] x\ntarget_gw = 1\n"), 1, "plan", "not valid TOML", "SPEC §3"),
     case("duplicate key", Text("[plan]\ntarget_gw = 1\ntarget_gw = 2\n"), 3, "plan.target_gw", "set twice (first on line 2)", "keep one of the two lines"),
     case("duplicate section", Text("[plan]\ntarget_gw = 1\n[cost]\nutilization = 0.5\n[plan]\ninitial_gw = 1\n"), 5, "plan", "appears twice (first on line 1)", "one [plan] header"),
     case("misspelt section", Text("[bulid]\nrate_gw_per_week = 1\n"), 1, "bulid", "unknown section", "did you mean [build]?"),
@@ -392,5 +394,95 @@ fn command_line_errors_name_the_option_and_point_to_help() {
                 .any(|l| l.starts_with("help: ") && l.contains("--help")),
             "{args:?}: {stderr}"
         );
+    }
+}
+
+#[test]
+fn missing_arguments_are_named_on_the_error_line() {
+    for (args, first) in [
+        (
+            &["sweep", "tests/fixtures/small.toml"][..],
+            "error: missing --set <KEY=VALUES>",
+        ),
+        (
+            &["solve", "--vary", "revenue.growth"][..],
+            "error: missing --target <CONDITION>",
+        ),
+        (&["compare"][..], "error: missing <SCENARIOS>..."),
+    ] {
+        let out = cargo_bin_cmd!("capsim").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().next(), Some(first), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with("Usage: capsim ")),
+            "{stderr}"
+        );
+        assert!(stderr.lines().any(|l| l.starts_with("help: ")), "{stderr}");
+    }
+}
+
+#[test]
+fn study_option_errors_name_the_scenario_they_apply_to() {
+    let file = "tests/fixtures/small.toml";
+    for args in [
+        &[
+            "solve",
+            file,
+            "--vary",
+            "revenue.grwth",
+            "--target",
+            "P50 npv_usd >= 0",
+        ][..],
+        &[
+            "solve",
+            file,
+            "--vary",
+            "revenue.growth",
+            "--target",
+            "P50 npv >= 0",
+        ],
+        &[
+            "solve",
+            file,
+            "--vary",
+            "revenue.growth",
+            "--target",
+            "P50 npv_usd >= 0",
+            "--range",
+            "2..1",
+        ],
+        &[
+            "sweep",
+            file,
+            "--set",
+            "cost.utilization=0.5,0.6",
+            "--set",
+            "cost.utilization=0.7",
+        ],
+        &[
+            "sweep",
+            file,
+            "--set",
+            "revenue.margin=0.1..0.9:101",
+            "--set",
+            "revenue.growth=0.1..2:101",
+        ],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = cargo_bin_cmd!("capsim")
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("error: {file}: ")),
+            "{args:?}: {stderr}"
+        );
+        assert!(!dir.path().join("out").exists(), "{args:?}");
     }
 }

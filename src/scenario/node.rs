@@ -157,7 +157,8 @@ impl<'a> Lines<'a> {
             .rev()
             .map(|i| self.line_text(i))
             .find(|l| l.starts_with('['))
-            .and_then(|l| name(l.trim_matches(|c| c == '[' || c == ']')));
+            // The header's name, even with junk after it (`[plan] x`).
+            .and_then(|l| name(l.trim_start_matches('[').split(']').next().unwrap_or("")));
         let key = self
             .line_text(line_no)
             .split_once('=')
@@ -216,6 +217,16 @@ fn syntax_error(lines: &Lines<'_>, e: &toml::de::Error, what: &str) -> Diagnosti
     let key = lines.key_at(offset);
     if message.contains("duplicate") {
         return duplicate(lines, offset, key);
+    }
+    if message.contains("carriage return") {
+        // Lines ended by a bare CR (classic Mac OS): the whole file reads as
+        // one line, so no key can be named.
+        return Diagnostic::new(
+            &lines.loc(offset),
+            "syntax".to_string(),
+            format!("{what} is not valid TOML: {message}"),
+            "save the file with LF (or CRLF) line endings; a carriage return alone does not end a line",
+        );
     }
     Diagnostic::new(
         &lines.loc(offset),
