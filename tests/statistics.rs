@@ -578,3 +578,28 @@ fn rank_correlations_thoroughly() {
         }
     }
 }
+
+#[test]
+fn perfect_rank_correlations_are_achieved_exactly() {
+    // rank = ±1 is allowed: the two inputs move in lockstep (or in
+    // opposition), each with its own distribution.
+    for sampling in ["mc", "lhs"] {
+        for rank in [1.0, -1.0] {
+            let text = format!(
+                "[scenario]\nname = \"lockstep\"\npaths = 5000\nseed = 7\nsampling = \"{sampling}\"\n\
+[build]\nrate_gw_per_week = {{ dist = \"pert\", min = 0.1, mode = 0.3, max = 1.0 }}\n\
+[cost]\nper_gw_usd = \"40B to 60B\"\n\
+[[correlations]]\na = \"build.rate_gw_per_week\"\nb = \"cost.per_gw_usd\"\nrank = {rank}\n"
+            );
+            let draws = draw_all(&load(&text));
+            let got = spearman(
+                &column(&draws, "build.rate_gw_per_week"),
+                &column(&draws, "cost.per_gw_usd"),
+            );
+            assert!(
+                (got - rank).abs() < 1e-12,
+                "{sampling}, rank {rank}: got {got}"
+            );
+        }
+    }
+}
