@@ -13,8 +13,8 @@ use capsim::model::Metric;
 use capsim::output::charts::colour_bar::ColourScale;
 use capsim::output::charts::heatmap::NEVER;
 use capsim::output::charts::{
-    compare_charts, compare_charts_with_overrides, sweep_charts, CAPACITY, CASH, GRID, HEIGHT,
-    SCENARIO_COLOURS, WIDTH,
+    compare_charts, compare_charts_with_overrides, sweep_charts, CAPACITY, CASH, GRID, HEIGHT, INK,
+    REFERENCE, SCENARIO_COLOURS, WIDTH,
 };
 use capsim::scenario::{Override, Scenario};
 use capsim::study::compare::{self, CompareEntry};
@@ -255,5 +255,28 @@ fn study_captions_name_the_set_overrides() {
     assert_eq!(names(&a), names(&b));
     for ((name, a), (_, b)) in a.iter().zip(&b) {
         differ_only_in_caption(name, a, b);
+    }
+}
+
+#[test]
+fn every_scenario_colour_stands_apart_from_the_others_and_from_the_reference_lines() {
+    // Euclidean distance in RGB: 100 is clearly different at line width.
+    let distance = |a: &plotters::style::RGBColor, b: &plotters::style::RGBColor| {
+        let d = |x: u8, y: u8| (f64::from(x) - f64::from(y)).powi(2);
+        (d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)).sqrt()
+    };
+    for (i, c) in SCENARIO_COLOURS.iter().enumerate() {
+        for other in [&REFERENCE, &INK, &GRID] {
+            assert!(
+                distance(c, other) > 100.0,
+                "scenario colour {i} {c:?} is close to {other:?}"
+            );
+        }
+        for (j, d) in SCENARIO_COLOURS.iter().enumerate().skip(i + 1) {
+            assert!(
+                distance(c, d) > 60.0,
+                "scenario colours {i} and {j} are alike"
+            );
+        }
     }
 }

@@ -14,7 +14,7 @@ use super::plot::{build, draw_line, label_near, note, vline, AxisText, Plot};
 use super::study::{coincident, halo_width, words};
 use super::text::Font;
 use super::titles::compare_title;
-use super::{ChartError, REFERENCE, SCENARIO_COLOURS, TICK_PX};
+use super::{scenario_colour, ChartError, REFERENCE, TICK_PX};
 use crate::model::Metric;
 use crate::output::format::{money, percent};
 use crate::study::compare::{CompareEntry, CDF_POINTS};
@@ -107,7 +107,7 @@ pub fn draw(
         money_range(&curves)
     };
     let w = words(metric);
-    let colour = |i: usize| SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()];
+    let colour = scenario_colour;
     let xs: Vec<Vec<f64>> = curves
         .iter()
         .map(|c| c.points.iter().map(|p| p.0).collect())

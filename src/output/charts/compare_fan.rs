@@ -17,7 +17,7 @@ use super::plot::{build_dated, dotted_hline, draw_band, draw_line, label_near, B
 use super::study::{coincident, halo_width};
 use super::text::Font;
 use super::titles::{compare_title, COMPARE_FAN_WHAT};
-use super::{ChartError, INK, INNER_BAND_ALPHA, REFERENCE, SCENARIO_COLOURS, TICK_PX};
+use super::{scenario_colour as colour, ChartError, INK, INNER_BAND_ALPHA, REFERENCE, TICK_PX};
 use crate::model::Series;
 use crate::output::format::money;
 use crate::study::compare::CompareEntry;
@@ -245,11 +245,6 @@ fn legend(entries: &[CompareEntry], lines: &[Line], commitment: Option<f64>) -> 
         ));
     }
     legend
-}
-
-/// The colour of the `i`-th scenario.
-fn colour(i: usize) -> RGBColor {
-    SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()]
 }
 
 /// Whether any line's P25–P75 band has width (not every path the same).

@@ -87,7 +87,9 @@ pub const CAPACITY: RGBColor = RGBColor(0, 158, 115);
 pub const CASH: RGBColor = RGBColor(126, 72, 158);
 /// Reference lines: target, commitment, zero, percentile markers.
 pub const REFERENCE: RGBColor = RGBColor(20, 20, 20);
-/// One colour per compared scenario (Okabe–Ito, then repeated).
+/// One colour per compared scenario, then repeated: Okabe–Ito's six
+/// colours that read on white, and a brown (not Okabe–Ito's black, which
+/// a seventh scenario's line would share with the reference lines).
 pub const SCENARIO_COLOURS: [RGBColor; 7] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
@@ -95,8 +97,13 @@ pub const SCENARIO_COLOURS: [RGBColor; 7] = [
     RGBColor(204, 121, 167),
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
-    RGBColor(20, 20, 20),
+    RGBColor(140, 86, 75),
 ];
+
+/// The colour of the `i`-th compared scenario.
+pub fn scenario_colour(i: usize) -> RGBColor {
+    SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()]
+}
 /// Opacity of the P5–P95 band.
 pub const OUTER_BAND_ALPHA: f64 = 0.16;
 /// Opacity of the P25–P75 band.
