@@ -486,3 +486,25 @@ fn study_option_errors_name_the_scenario_they_apply_to() {
         assert!(!dir.path().join("out").exists(), "{args:?}");
     }
 }
+
+#[test]
+fn a_file_that_sets_no_input_runs_the_defaults_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let warns = |extra: &[&str]| {
+        let out = cargo_bin_cmd!("capsim")
+            .arg("check")
+            .arg(&empty)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stderr).contains("warning: no model input is set")
+    };
+    assert!(warns(&[]));
+    assert!(!warns(&["--set", "plan.target_gw=10"]));
+    // The library's scenarios set their inputs.
+    let out = cargo_bin_cmd!("capsim").arg("check").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}

@@ -105,7 +105,16 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, super::ScenarioErro
         Vec::new()
     };
     let (correlations, warnings) = correlations.into_iter().unzip::<_, _, Vec<_>, Vec<_>>();
-    let warnings: Vec<String> = warnings.into_iter().flatten().collect();
+    let mut warnings: Vec<String> = warnings.into_iter().flatten().collect();
+    if INPUTS.iter().all(|def| get(def.key).is_none()) {
+        // E.g. an empty file: legal (every key is optional), rarely meant.
+        warnings.insert(
+            0,
+            "no model input is set, so every input takes its default \
+             (docs/model.md#inputs lists them; `capsim check` shows the values)"
+                .into(),
+        );
+    }
     let correlations: Vec<Correlation> = correlations.into_iter().flatten().collect();
 
     if let (Some(start), Some(months)) = (start, months) {
