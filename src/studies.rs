@@ -77,12 +77,10 @@ fn source_of(file: &Option<PathBuf>) -> String {
 
 /// `capsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
-    let source = source_of(&args.scenario);
-    sweep_scenario(args, &source).map_err(|e| e.in_scenario(&source))
-}
-
-fn sweep_scenario(args: &SweepArgs, source: &str) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
+    let source = source_of(&args.scenario);
+    // An error in an option names the scenario it applies to.
+    let in_scenario = |e: AppError| e.in_scenario(&source);
     // A bad --set names the scenario it was for, as `run` does.
     let keys: Vec<GridKey> = args
         .set
@@ -97,9 +95,9 @@ fn sweep_scenario(args: &SweepArgs, source: &str) -> Result<(), AppError> {
         .map_err(capsim::scenario::ScenarioError::from)?;
     // Paths, seed and sampling are the same at every point: a single value
     // applies to the base scenario (and --paths/--seed win over it).
-    let (keys, shared) = sweep::split_shared(keys)?;
+    let (keys, shared) = sweep::split_shared(keys).map_err(|e| in_scenario(e.into()))?;
     let base = load_one(&args.scenario, &overrides(&shared, &args.sim)?)?;
-    let prepared = sweep::prepare(&base, &keys)?;
+    let prepared = sweep::prepare(&base, &keys).map_err(|e| in_scenario(e.into()))?;
     let dir = args
         .sim
         .out
@@ -254,22 +252,23 @@ fn parse_range(text: &str) -> Result<(f64, f64), AppError> {
 
 /// `capsim solve`.
 pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
-    solve_scenario(args).map_err(|e| e.in_scenario(&source_of(&args.scenario)))
-}
-
-fn solve_scenario(args: &SolveArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
+    let source = source_of(&args.scenario);
+    // An error in an option names the scenario it applies to.
+    let in_scenario = |e: AppError| e.in_scenario(&source);
     let base = load_one(&args.scenario, &overrides(&args.set, &args.sim)?)?;
-    let condition = Condition::parse(&args.target, base.start).map_err(|e| AppError::Usage {
-        message: format!("--target \"{}\": {e}", args.target),
-        help: "see docs/sweeps.md for the condition grammar".into(),
+    let condition = Condition::parse(&args.target, base.start).map_err(|e| {
+        in_scenario(AppError::Usage {
+            message: format!("--target \"{}\": {e}", args.target),
+            help: "see docs/sweeps.md for the condition grammar".into(),
+        })
     })?;
     let range = match &args.range {
-        Some(r) => parse_range(r)?,
-        None => solve::default_range(&base, &args.vary)?,
+        Some(r) => parse_range(r).map_err(in_scenario)?,
+        None => solve::default_range(&base, &args.vary).map_err(|e| in_scenario(e.into()))?,
     };
     // E.g. the varied input's correlations, dropped once it is fixed.
-    let warnings = solve::warnings(&base, &args.vary, range)?;
+    let warnings = solve::warnings(&base, &args.vary, range).map_err(|e| in_scenario(e.into()))?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }

@@ -96,6 +96,7 @@ const CASES: &[Case] = &[
     case("unquoted interval", Text("[cost]\nper_gw_usd = 40B to 60B\n"), 2, "cost.per_gw_usd", "not valid TOML", "strings need quotes"),
     case("unclosed section header", Text("[plan\ntarget_gw = 1\n"), 1, "plan", "not valid TOML", "SPEC §3"),
     case("lines ended by a bare carriage return", Text("[plan]\rtarget_gw = 1\r"), 1, "syntax", "carriage return", "LF (or CRLF) line endings"),
+    case("a stray carriage return in a CRLF file", Text("[plan]\r\ntarget_gw = 1\r\r\n"), 2, "plan.target_gw", "carriage return", "SPEC §3"),
     case("junk after a section header", Text("[plan] x\ntarget_gw = 1\n"), 1, "plan", "not valid TOML", "SPEC §3"),
     case("duplicate key", Text("[plan]\ntarget_gw = 1\ntarget_gw = 2\n"), 3, "plan.target_gw", "set twice (first on line 2)", "keep one of the two lines"),
     case("duplicate section", Text("[plan]\ntarget_gw = 1\n[cost]\nutilization = 0.5\n[plan]\ninitial_gw = 1\n"), 5, "plan", "appears twice (first on line 1)", "one [plan] header"),
@@ -485,6 +486,25 @@ fn study_option_errors_name_the_scenario_they_apply_to() {
         );
         assert!(!dir.path().join("out").exists(), "{args:?}");
     }
+    // An error that already names the scenario keeps its one name.
+    let out = cargo_bin_cmd!("capsim")
+        .args([
+            "solve",
+            file,
+            "--vary",
+            "revenue.growth",
+            "--target",
+            "P50 npv_usd >= 0",
+        ])
+        .args(["--paths", "1000000000"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: small: 1,000,000,000 paths"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -500,10 +520,21 @@ fn a_file_that_sets_no_input_runs_the_defaults_with_a_warning() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0));
-        String::from_utf8_lossy(&out.stderr).contains("warning: no model input is set")
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        stderr.contains(&format!(
+            "warning: {}: no model input is set",
+            empty.display()
+        ))
     };
     assert!(warns(&[]));
     assert!(!warns(&["--set", "plan.target_gw=10"]));
+    // A file whose variants set the inputs is meant for `compare`.
+    std::fs::write(
+        &empty,
+        "[[variants]]\nname = \"a\"\nset = { \"revenue.growth\" = 0.5 }\n",
+    )
+    .unwrap();
+    assert!(!warns(&[]));
     // The library's scenarios set their inputs.
     let out = cargo_bin_cmd!("capsim").arg("check").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).is_empty());

@@ -218,7 +218,7 @@ fn syntax_error(lines: &Lines<'_>, e: &toml::de::Error, what: &str) -> Diagnosti
     if message.contains("duplicate") {
         return duplicate(lines, offset, key);
     }
-    if message.contains("carriage return") {
+    if message.contains("carriage return") && !lines.text.contains('\n') {
         // Lines ended by a bare CR (classic Mac OS): the whole file reads as
         // one line, so no key can be named.
         return Diagnostic::new(

@@ -106,13 +106,16 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, super::ScenarioErro
     };
     let (correlations, warnings) = correlations.into_iter().unzip::<_, _, Vec<_>, Vec<_>>();
     let mut warnings: Vec<String> = warnings.into_iter().flatten().collect();
-    if INPUTS.iter().all(|def| get(def.key).is_none()) {
-        // E.g. an empty file: legal (every key is optional), rarely meant.
+    // E.g. an empty file: legal (every key is optional), rarely meant. A
+    // file whose [[variants]] set the inputs is meant for `compare`.
+    if raw.variants.is_empty() && INPUTS.iter().all(|def| get(def.key).is_none()) {
         warnings.insert(
             0,
-            "no model input is set, so every input takes its default \
-             (docs/model.md#inputs lists them; `capsim check` shows the values)"
-                .into(),
+            format!(
+                "{}: no model input is set, so every input takes its default \
+                 (docs/model.md#inputs lists them)",
+                raw.top.source
+            ),
         );
     }
     let correlations: Vec<Correlation> = correlations.into_iter().flatten().collect();
