@@ -51,12 +51,10 @@ impl AppError {
     /// other errors are left as they are.
     pub(crate) fn in_scenario(self, source: &str) -> Self {
         match self {
-            AppError::Usage { message, help } if !message.starts_with(&format!("{source}: ")) => {
-                AppError::Usage {
-                    message: format!("{source}: {message}"),
-                    help,
-                }
-            }
+            AppError::Usage { message, help } => AppError::Usage {
+                message: format!("{source}: {message}"),
+                help,
+            },
             e => e,
         }
     }

@@ -62,9 +62,9 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     // clap lists missing arguments on the lines after its `error:` line;
     // name them on the `error:` line itself.
     let missing = missing_arguments(e);
-    if !missing.is_empty() {
+    if let Some(missing) = &missing {
         lines.retain(|l| !l.starts_with("error:") && !l.starts_with("  "));
-        lines.insert(0, &missing);
+        lines.insert(0, missing);
     }
     let text = lines.join("\n");
     let command = std::env::args()
@@ -79,16 +79,16 @@ fn usage_error(e: &clap::Error) -> ExitCode {
 }
 
 /// `error: missing --set <KEY=VALUES>` when required arguments were not
-/// given; empty otherwise.
-fn missing_arguments(e: &clap::Error) -> String {
+/// given.
+fn missing_arguments(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue};
     if e.kind() != ErrorKind::MissingRequiredArgument {
-        return String::new();
+        return None;
     }
     match e.get(ContextKind::InvalidArg) {
         Some(ContextValue::Strings(names)) if !names.is_empty() => {
-            format!("error: missing {}", names.join(", "))
+            Some(format!("error: missing {}", names.join(", ")))
         }
-        _ => String::new(),
+        _ => None,
     }
 }

@@ -75,12 +75,16 @@ fn source_of(file: &Option<PathBuf>) -> String {
         .map_or(DEFAULT_SOURCE.to_string(), |p| p.display().to_string())
 }
 
+/// Turns an error in a study option into one that names the scenario it
+/// applies to (see [`AppError::in_scenario`]), for `map_err`.
+fn in_scenario<E: Into<AppError>>(source: &str) -> impl Fn(E) -> AppError + '_ {
+    move |e| e.into().in_scenario(source)
+}
+
 /// `capsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
     let source = source_of(&args.scenario);
-    // An error in an option names the scenario it applies to.
-    let in_scenario = |e: AppError| e.in_scenario(&source);
     // A bad --set names the scenario it was for, as `run` does.
     let keys: Vec<GridKey> = args
         .set
@@ -95,9 +99,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), AppError> {
         .map_err(capsim::scenario::ScenarioError::from)?;
     // Paths, seed and sampling are the same at every point: a single value
     // applies to the base scenario (and --paths/--seed win over it).
-    let (keys, shared) = sweep::split_shared(keys).map_err(|e| in_scenario(e.into()))?;
+    let (keys, shared) = sweep::split_shared(keys).map_err(in_scenario(&source))?;
     let base = load_one(&args.scenario, &overrides(&shared, &args.sim)?)?;
-    let prepared = sweep::prepare(&base, &keys).map_err(|e| in_scenario(e.into()))?;
+    let prepared = sweep::prepare(&base, &keys).map_err(in_scenario(&source))?;
     let dir = args
         .sim
         .out
@@ -254,21 +258,19 @@ fn parse_range(text: &str) -> Result<(f64, f64), AppError> {
 pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
     let source = source_of(&args.scenario);
-    // An error in an option names the scenario it applies to.
-    let in_scenario = |e: AppError| e.in_scenario(&source);
     let base = load_one(&args.scenario, &overrides(&args.set, &args.sim)?)?;
-    let condition = Condition::parse(&args.target, base.start).map_err(|e| {
-        in_scenario(AppError::Usage {
+    let condition = Condition::parse(&args.target, base.start)
+        .map_err(|e| AppError::Usage {
             message: format!("--target \"{}\": {e}", args.target),
             help: "see docs/sweeps.md for the condition grammar".into(),
         })
-    })?;
+        .map_err(in_scenario(&source))?;
     let range = match &args.range {
-        Some(r) => parse_range(r).map_err(in_scenario)?,
-        None => solve::default_range(&base, &args.vary).map_err(|e| in_scenario(e.into()))?,
+        Some(r) => parse_range(r).map_err(in_scenario(&source))?,
+        None => solve::default_range(&base, &args.vary).map_err(in_scenario(&source))?,
     };
     // E.g. the varied input's correlations, dropped once it is fixed.
-    let warnings = solve::warnings(&base, &args.vary, range).map_err(|e| in_scenario(e.into()))?;
+    let warnings = solve::warnings(&base, &args.vary, range).map_err(in_scenario(&source))?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }

@@ -426,53 +426,28 @@ fn missing_arguments_are_named_on_the_error_line() {
 #[test]
 fn study_option_errors_name_the_scenario_they_apply_to() {
     let file = "tests/fixtures/small.toml";
+    let solve = |vary: &str, target: &str, extra: &[&str]| -> Vec<String> {
+        ["solve", file, "--vary", vary, "--target", target]
+            .iter()
+            .chain(extra)
+            .map(|a| a.to_string())
+            .collect()
+    };
+    let sweep = |a: &str, b: &str| -> Vec<String> {
+        ["sweep", file, "--set", a, "--set", b]
+            .map(String::from)
+            .to_vec()
+    };
     for args in [
-        &[
-            "solve",
-            file,
-            "--vary",
-            "revenue.grwth",
-            "--target",
-            "P50 npv_usd >= 0",
-        ][..],
-        &[
-            "solve",
-            file,
-            "--vary",
-            "revenue.growth",
-            "--target",
-            "P50 npv >= 0",
-        ],
-        &[
-            "solve",
-            file,
-            "--vary",
-            "revenue.growth",
-            "--target",
-            "P50 npv_usd >= 0",
-            "--range",
-            "2..1",
-        ],
-        &[
-            "sweep",
-            file,
-            "--set",
-            "cost.utilization=0.5,0.6",
-            "--set",
-            "cost.utilization=0.7",
-        ],
-        &[
-            "sweep",
-            file,
-            "--set",
-            "revenue.margin=0.1..0.9:101",
-            "--set",
-            "revenue.growth=0.1..2:101",
-        ],
+        solve("revenue.grwth", "P50 npv_usd >= 0", &[]),
+        solve("revenue.growth", "P50 npv >= 0", &[]),
+        solve("revenue.growth", "P50 npv_usd >= 0", &["--range", "2..1"]),
+        sweep("cost.utilization=0.5,0.6", "cost.utilization=0.7"),
+        sweep("revenue.margin=0.1..0.9:101", "revenue.growth=0.1..2:101"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = cargo_bin_cmd!("capsim")
-            .args(args)
+            .args(&args)
             .arg("--out")
             .arg(dir.path().join("out"))
             .output()
@@ -488,15 +463,11 @@ fn study_option_errors_name_the_scenario_they_apply_to() {
     }
     // An error that already names the scenario keeps its one name.
     let out = cargo_bin_cmd!("capsim")
-        .args([
-            "solve",
-            file,
-            "--vary",
+        .args(solve(
             "revenue.growth",
-            "--target",
             "P50 npv_usd >= 0",
-        ])
-        .args(["--paths", "1000000000"])
+            &["--paths", "1000000000"],
+        ))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -218,21 +218,24 @@ fn syntax_error(lines: &Lines<'_>, e: &toml::de::Error, what: &str) -> Diagnosti
     if message.contains("duplicate") {
         return duplicate(lines, offset, key);
     }
-    if message.contains("carriage return") && !lines.text.contains('\n') {
-        // Lines ended by a bare CR (classic Mac OS): the whole file reads as
-        // one line, so no key can be named.
-        return Diagnostic::new(
-            &lines.loc(offset),
+    // Lines ended by a bare CR (classic Mac OS): the whole file reads as one
+    // line, so no key can be named.
+    let (key, help) = if message.contains("carriage return") && !lines.text.contains('\n') {
+        (
             "syntax".to_string(),
-            format!("{what} is not valid TOML: {message}"),
             "save the file with LF (or CRLF) line endings; a carriage return alone does not end a line",
-        );
-    }
+        )
+    } else {
+        (
+            key,
+            "see SPEC §3 for the syntax; strings need quotes, e.g. per_gw_usd = \"40B to 60B\"",
+        )
+    };
     Diagnostic::new(
         &lines.loc(offset),
         key,
         format!("{what} is not valid TOML: {message}"),
-        "see SPEC §3 for the syntax; strings need quotes, e.g. per_gw_usd = \"40B to 60B\"",
+        help,
     )
 }
 
