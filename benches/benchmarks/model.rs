@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use capsim::model::{demand, run_path, ModelShape, NoSeries, Scratch};
+use capsim::model::{demand, run_path, run_path_with_demand, ModelShape, NoSeries, Scratch};
 use capsim::sampling::Sampler;
 use capsim::scenario::{Scenario, N_INPUTS};
 use criterion::{Criterion, Throughput};
@@ -23,6 +23,33 @@ pub fn bench(c: &mut Criterion) {
     group.bench_function("one_path_120_months", |b| {
         b.iter(|| run_path(black_box(&x), &shape, &shocks, &mut scratch, &mut NoSeries))
     });
+    // The rest of the model (build-out, costs, revenue, cash) given each
+    // path's demand, over 64 different paths.
+    let paths: Vec<([f64; N_INPUTS], Vec<f64>)> = (0..64u64)
+        .map(|p| {
+            let mut x = [0.0; N_INPUTS];
+            sampler.draw(p, &mut x, &mut drawn);
+            sampler.shocks(p, &mut shocks[..scenario.months - 1]);
+            let mut rd = vec![0.0; scenario.months];
+            demand::<1>([&x], &shape, [&shocks], [&mut rd]);
+            (x, rd)
+        })
+        .collect();
+    group.throughput(Throughput::Elements(64));
+    group.bench_function("given_demand_64_paths", |b| {
+        b.iter(|| {
+            for (x, rd) in &paths {
+                black_box(run_path_with_demand(
+                    black_box(x),
+                    &shape,
+                    rd,
+                    &mut scratch,
+                    &mut NoSeries,
+                ));
+            }
+        })
+    });
+    group.throughput(Throughput::Elements(1));
     group.bench_function("draw_inputs", |b| {
         // Latin hypercube strata exist for path indices below `paths` only.
         let mut p = 0;

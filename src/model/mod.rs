@@ -95,6 +95,30 @@ impl Scratch {
     }
 }
 
+/// The smaller of `a` and `b` (`b` when `a` is NaN), as one comparison.
+/// `f64::min` returns the same for every pair the model meets, but compiles
+/// to a longer NaN-aware sequence; with these the month loop runs about 10%
+/// faster (the `model/given_demand_64_paths` bench).
+#[inline(always)]
+fn min(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of `a` and `b` (`b` when `a` is NaN), as one comparison; see
+/// [`min`].
+#[inline(always)]
+fn max(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 /// Rounds a month count half up, capped at the horizon (a delay or lag at
 /// least as long as the horizon means "never within it").
 #[inline]
@@ -259,11 +283,11 @@ pub fn run_path_with_demand<S: SeriesSink>(
         } else {
             let k = (m - delay) as f64;
             let pace = if ramp > 0.0 {
-                ((k + 1.0) / ramp).min(1.0)
+                min((k + 1.0) / ramp, 1.0)
             } else {
                 1.0
             };
-            (full_pace * pace).min((room - started_total).max(0.0))
+            min(full_pace * pace, max(room - started_total, 0.0))
         };
         started_total += started;
         scratch.started[m] = started;
@@ -288,7 +312,7 @@ pub fn run_path_with_demand<S: SeriesSink>(
         let opex = capacity * energy_per_gw_month + capacity * fixed_per_gw_month;
         // Rs(m) = min(Rd(m), per_gw_year · C(m)).
         served = if shape.has_capacity_limit {
-            rd.min(per_gw_year * capacity)
+            min(rd, per_gw_year * capacity)
         } else {
             rd
         };
