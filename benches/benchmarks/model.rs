@@ -76,6 +76,7 @@ pub fn bench(c: &mut Criterion) {
     bench_lanes::<4>(&mut group, &sampler, &shape);
     bench_lanes::<8>(&mut group, &sampler, &shape);
     bench_lanes::<16>(&mut group, &sampler, &shape);
+    bench_lanes::<32>(&mut group, &sampler, &shape);
     group.finish();
 }
 

@@ -381,7 +381,9 @@ fn demand_of_many_lanes_is_bit_for_bit_that_of_one() {
             .collect()
     };
     let one = bits(demand_of::<1>(&xs, &shocks, &shape));
-    // The reference: SPEC §4's recurrence written out plainly with libm.
+    // The reference: SPEC §4's recurrence written out plainly, one path at
+    // a time, with the model's exp and log1p (and, beside it, libm's).
+    let mut worst = 0.0f64;
     for (l, path) in one.iter().enumerate() {
         let x = |id: InputId| xs[l][id as usize];
         let (g0, cap, sigma) = (
@@ -391,19 +393,27 @@ fn demand_of_many_lanes_is_bit_for_bit_that_of_one() {
         );
         let step = libm::pow(0.5, 1.0 / (12.0 * x(InputId::GrowthHalfLifeYears)));
         let mut rd = x(InputId::InitialRunRateUsd);
+        let mut rd_libm = rd;
         let mut decay = 1.0;
         for (m, &got) in path.iter().enumerate() {
             assert_eq!(got, rd.to_bits(), "path {l}, month {m}");
-            let g = g0 * decay * (1.0 - rd / cap).max(0.0);
-            decay *= step;
+            if rd.is_finite() && rd > 0.0 {
+                worst = worst.max((rd / rd_libm - 1.0).abs());
+            }
             let shock = if sigma > 0.0 {
                 sigma / 12f64.sqrt() * shocks[l][m]
             } else {
                 0.0
             };
-            rd *= libm::exp(libm::log1p(g) / 12.0 + -sigma * sigma / 24.0 + shock);
+            let g = g0 * decay * (1.0 - rd / cap).max(0.0);
+            rd *= math::exp(math::log1p(g) / 12.0 + -sigma * sigma / 24.0 + shock);
+            let g = g0 * decay * (1.0 - rd_libm / cap).max(0.0);
+            rd_libm *= libm::exp(libm::log1p(g) / 12.0 + -sigma * sigma / 24.0 + shock);
+            decay *= step;
         }
     }
+    // Over 120 months, at most a few ulps per month apart from libm.
+    assert!(worst < 1e-13, "{worst}");
     // Some paths overflow and some stop growing at the cap.
     let all: Vec<f64> = one.iter().flatten().map(|&b| f64::from_bits(b)).collect();
     assert!(all.iter().any(|v| v.is_infinite() || *v == 0.0));
@@ -411,4 +421,28 @@ fn demand_of_many_lanes_is_bit_for_bit_that_of_one() {
     assert_eq!(bits(demand_of::<4>(&xs, &shocks, &shape)), one);
     assert_eq!(bits(demand_of::<LANES>(&xs, &shocks, &shape)), one);
     assert_eq!(bits(demand_of::<16>(&xs, &shocks, &shape)), one);
+}
+
+#[test]
+fn demand_with_and_without_avx2_is_the_same() {
+    let (xs, shocks, shape) = varied_demand_paths();
+    let x: [&[f64; N_INPUTS]; 16] = std::array::from_fn(|l| &xs[l]);
+    let z: [&[f64]; 16] = std::array::from_fn(|l| shocks[l].as_slice());
+    let mut plain = vec![vec![0.0; shape.months]; 16];
+    let mut dispatched = plain.clone();
+    {
+        let mut it = plain.iter_mut();
+        let o: [&mut [f64]; 16] = std::array::from_fn(|_| it.next().unwrap().as_mut_slice());
+        // The code every processor runs (SSE2 on x86_64).
+        super::demand_in(x, &shape, z, o);
+    }
+    {
+        let mut it = dispatched.iter_mut();
+        let o: [&mut [f64]; 16] = std::array::from_fn(|_| it.next().unwrap().as_mut_slice());
+        // AVX2 where the processor has it.
+        demand::<16>(x, &shape, z, o);
+    }
+    let bits =
+        |v: &Vec<Vec<f64>>| -> Vec<u64> { v.iter().flatten().map(|x| x.to_bits()).collect() };
+    assert_eq!(bits(&plain), bits(&dispatched));
 }
