@@ -345,12 +345,7 @@ impl<C: Counter> Sketch<C> {
     /// order, so it is the same on every run): one pass for the range and
     /// sum, then a tight counting loop. Non-finite values are skipped.
     pub fn add_all(&mut self, xs: &[f64]) -> f64 {
-        self.add_all_in(xs, range_and_sum(xs))
-    }
-
-    /// [`Sketch::add_all`] given `range_and_sum(xs)`.
-    #[inline]
-    pub fn add_all_in(&mut self, xs: &[f64], (lo, hi, sum): (f64, f64, f64)) -> f64 {
+        let (lo, hi, sum) = range_and_sum(xs);
         if let Some(finite) = finite_only(xs, sum) {
             return self.add_all(&finite);
         }
