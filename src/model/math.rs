@@ -7,7 +7,10 @@
 //! on every processor, vectorised or not, at any number of lanes.
 //!
 //! - [`log1p`] is FreeBSD's `s_log1p.c` (as in musl and the `libm` crate),
-//!   its branches turned into selects: bit for bit `libm::log1p`.
+//!   its branches turned into selects: bit for bit `libm::log1p` for every
+//!   result that is not NaN (a NaN result is the standard quiet NaN, where
+//!   libm's carries the argument's sign or payload; the model never asks
+//!   for one).
 //! - [`exp`] reduces x = k·ln 2 + r, |r| ≤ ln 2 / 2, like FreeBSD's
 //!   `e_exp.c`, but sums the Taylor series of e^r to r¹³ (remainder below
 //!   2⁻⁵⁷) instead of FreeBSD's rational form, which needs a division.
@@ -238,6 +241,20 @@ mod tests {
             f64::MAX,
         ] {
             assert_eq!(log1p(x).to_bits(), libm::log1p(x).to_bits(), "log1p({x})");
+        }
+        // NaN results are NaN (libm's may differ in sign and payload).
+        for x in [
+            -1.5,
+            -2.0,
+            -1e300,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(0x7ff8_0000_0000_0123),
+            f64::from_bits(0xfff8_0000_0000_0123),
+            f64::from_bits(0x7ff0_0000_0000_0001), // signalling
+        ] {
+            assert!(log1p(x).is_nan() && libm::log1p(x).is_nan(), "log1p({x:e})");
         }
         assert_eq!(log1p(-1.0), f64::NEG_INFINITY);
         assert!(log1p(-1.5).is_nan());

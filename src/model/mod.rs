@@ -150,8 +150,10 @@ pub const LANES: usize = 16;
 /// `out[l]` receives its Rd(m).
 ///
 /// On a processor with AVX2 the same code runs compiled for it (chosen at
-/// run time); no fused multiply-add is enabled, so the results are bit for
-/// bit those of the baseline build (a test compares the two).
+/// run time). Rust never fuses a multiplication and an addition on its
+/// own, and every lane does the same IEEE operations in the same order, so
+/// the results are bit for bit those of the baseline build (a test
+/// compares the two).
 pub fn demand<const L: usize>(
     x: [&[f64; N_INPUTS]; L],
     shape: &ModelShape,
@@ -168,9 +170,13 @@ pub fn demand<const L: usize>(
 }
 
 /// [`demand_in`] compiled for AVX2.
+///
+/// # Safety
+/// The processor must have AVX2. (An `unsafe fn` rather than a safe one
+/// with `target_feature`, which needs Rust 1.86; capsim supports 1.85.)
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn demand_avx2<const L: usize>(
+unsafe fn demand_avx2<const L: usize>(
     x: [&[f64; N_INPUTS]; L],
     shape: &ModelShape,
     shocks: [&[f64]; L],

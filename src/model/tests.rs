@@ -425,24 +425,49 @@ fn demand_of_many_lanes_is_bit_for_bit_that_of_one() {
 
 #[test]
 fn demand_with_and_without_avx2_is_the_same() {
+    // The dispatched `demand` (compiled for AVX2 where the processor has
+    // it) against the baseline code, for every combination of half-life
+    // and cap, 16 lanes at a time and one at a time. Under `--release`
+    // the AVX2 copy is the four-wide code a run uses.
+    #[cfg(target_arch = "x86_64")]
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        eprintln!("no AVX2 here: both sides run the baseline code");
+    }
     let (xs, shocks, shape) = varied_demand_paths();
-    let x: [&[f64; N_INPUTS]; 16] = std::array::from_fn(|l| &xs[l]);
-    let z: [&[f64]; 16] = std::array::from_fn(|l| shocks[l].as_slice());
-    let mut plain = vec![vec![0.0; shape.months]; 16];
-    let mut dispatched = plain.clone();
-    {
+    let bits = |v: &[Vec<f64>]| -> Vec<u64> { v.iter().flatten().map(|x| x.to_bits()).collect() };
+    for (has_half_life, has_cap) in [(false, false), (true, false), (false, true), (true, true)] {
+        let shape = ModelShape {
+            has_half_life,
+            has_cap,
+            ..shape
+        };
+        let x: [&[f64; N_INPUTS]; 16] = std::array::from_fn(|l| &xs[l]);
+        let z: [&[f64]; 16] = std::array::from_fn(|l| shocks[l].as_slice());
+        let mut plain = vec![vec![0.0; shape.months]; 16];
+        let mut dispatched = plain.clone();
         let mut it = plain.iter_mut();
-        let o: [&mut [f64]; 16] = std::array::from_fn(|_| it.next().unwrap().as_mut_slice());
-        // The code every processor runs (SSE2 on x86_64).
-        super::demand_in(x, &shape, z, o);
-    }
-    {
+        super::demand_in(
+            x,
+            &shape,
+            z,
+            std::array::from_fn(|_| it.next().unwrap().as_mut_slice()),
+        );
         let mut it = dispatched.iter_mut();
-        let o: [&mut [f64]; 16] = std::array::from_fn(|_| it.next().unwrap().as_mut_slice());
-        // AVX2 where the processor has it.
-        demand::<16>(x, &shape, z, o);
+        demand::<16>(
+            x,
+            &shape,
+            z,
+            std::array::from_fn(|_| it.next().unwrap().as_mut_slice()),
+        );
+        assert_eq!(bits(&plain), bits(&dispatched), "{has_half_life} {has_cap}");
+        for l in 0..16 {
+            let mut one = vec![0.0; shape.months];
+            demand::<1>([&xs[l]], &shape, [&shocks[l]], [&mut one]);
+            assert_eq!(
+                bits(&[one]),
+                bits(&plain[l..=l]),
+                "path {l}, {has_half_life} {has_cap}"
+            );
+        }
     }
-    let bits =
-        |v: &Vec<Vec<f64>>| -> Vec<u64> { v.iter().flatten().map(|x| x.to_bits()).collect() };
-    assert_eq!(bits(&plain), bits(&dispatched));
 }

@@ -210,8 +210,10 @@ fn range_and_sum_is_bit_for_bit_the_scalar_reference() {
                 })
                 .collect();
             let (a, b) = (range_and_sum(&xs), range_and_sum_scalar(&xs));
-            // Bits, except that every NaN is one (its sign and payload
-            // mean nothing: callers only ask whether the sum is finite).
+            // Bits, except that every NaN is one: a NaN sum only arises from
+            // a non-finite value, and then `finite_only` recomputes the sum
+            // from the finite values, so its sign and payload never reach a
+            // result.
             let bit = |v: f64| if v.is_nan() { u64::MAX } else { v.to_bits() };
             let bits = |t: (f64, f64, f64)| (bit(t.0), bit(t.1), bit(t.2));
             assert_eq!(bits(a), bits(b), "{xs:?}");
