@@ -22,3 +22,6 @@ pub mod scenario;
 pub mod stats;
 pub mod study;
 pub mod time;
+
+#[cfg(test)]
+mod test_rng;

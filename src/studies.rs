@@ -259,12 +259,13 @@ pub fn solve_command(args: &SolveArgs) -> Result<(), AppError> {
     let cancel = watch_for_ctrl_c();
     let source = source_of(&args.scenario);
     let base = load_one(&args.scenario, &overrides(&args.set, &args.sim)?)?;
-    let condition = Condition::parse(&args.target, base.start)
-        .map_err(|e| AppError::Usage {
+    let condition = Condition::parse(&args.target, base.start).map_err(|e| {
+        AppError::Usage {
             message: format!("--target \"{}\": {e}", args.target),
             help: "see docs/sweeps.md for the condition grammar".into(),
-        })
-        .map_err(in_scenario(&source))?;
+        }
+        .in_scenario(&source)
+    })?;
     let range = match &args.range {
         Some(r) => parse_range(r).map_err(in_scenario(&source))?,
         None => solve::default_range(&base, &args.vary).map_err(in_scenario(&source))?,

@@ -147,6 +147,7 @@ pub fn log1p(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
 
     /// Distance in units in the last place between two doubles of the same
     /// sign (0 when equal).
@@ -158,24 +159,17 @@ mod tests {
         a.to_bits().abs_diff(b.to_bits())
     }
 
-    fn uniform(state: &mut u64) -> f64 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        (*state >> 11) as f64 / (1u64 << 53) as f64
-    }
-
     #[test]
     fn exp_is_within_one_ulp_of_libm_and_of_the_platform() {
         // libm's exp (FreeBSD's) and the platform's (glibc's on Linux,
         // which is all but correctly rounded) are both within an ulp of
         // e^x. Where ours and libm's differ (about 9% of these arguments),
         // glibc's agreed with ours in 1,928 of the first 1,999 cases.
-        let mut state = 0x9E37_79B9_7F4A_7C15;
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
         for i in 0..2_000_000 {
             // Half over the range the demand step meets, half over every
             // argument whose result is a normal number.
-            let u = uniform(&mut state);
+            let u = rng.unit();
             let x = if i % 2 == 0 {
                 -2.0 + 4.0 * u
             } else {
@@ -212,9 +206,9 @@ mod tests {
 
     #[test]
     fn log1p_is_bit_for_bit_libm() {
-        let mut state = 0x2545_F491_4F6C_DD1D;
+        let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
         for i in 0..2_000_000 {
-            let u = uniform(&mut state);
+            let u = rng.unit();
             let x = match i % 4 {
                 0 => -1.0 + 5.0 * u,             // growth as the model meets it
                 1 => -0.3 + 0.72 * u,            // 1 + x near 1
@@ -257,9 +251,6 @@ mod tests {
             assert!(log1p(x).is_nan() && libm::log1p(x).is_nan(), "log1p({x:e})");
         }
         assert_eq!(log1p(-1.0), f64::NEG_INFINITY);
-        assert!(log1p(-1.5).is_nan());
-        assert!(log1p(f64::NEG_INFINITY).is_nan());
-        assert!(log1p(f64::NAN).is_nan());
         assert_eq!(log1p(f64::INFINITY), f64::INFINITY);
     }
 }

@@ -303,13 +303,8 @@ fn margin_scales_revenue_in_cash_and_coverage() {
 /// and without volatility, shocks large enough to overflow `exp`.
 fn varied_demand_paths() -> (Vec<[f64; N_INPUTS]>, Vec<Vec<f64>>, ModelShape) {
     let months = 120;
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let mut unit = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = crate::test_rng::XorShift(0x2545_f491_4f6c_dd1d);
+    let mut unit = || rng.unit();
     let mut xs = Vec::new();
     let mut shocks = Vec::new();
     for l in 0..16 {
@@ -350,8 +345,23 @@ fn varied_demand_paths() -> (Vec<[f64; N_INPUTS]>, Vec<Vec<f64>>, ModelShape) {
     (xs, shocks, shape)
 }
 
+/// One of the demand functions: [`demand`], or the baseline code it
+/// dispatches to without AVX2.
+type DemandFn<const L: usize> =
+    fn([&[f64; N_INPUTS]; L], &ModelShape, [&[f64]; L], [&mut [f64]; L]);
+
 /// Demand of the paths, `L` at a time through [`demand`].
 fn demand_of<const L: usize>(
+    xs: &[[f64; N_INPUTS]],
+    shocks: &[Vec<f64>],
+    shape: &ModelShape,
+) -> Vec<Vec<f64>> {
+    demand_by::<L>(demand::<L>, xs, shocks, shape)
+}
+
+/// Demand of the paths, `L` at a time through `run`.
+fn demand_by<const L: usize>(
+    run: DemandFn<L>,
     xs: &[[f64; N_INPUTS]],
     shocks: &[Vec<f64>],
     shape: &ModelShape,
@@ -365,7 +375,7 @@ fn demand_of<const L: usize>(
             let mut it = group.iter_mut();
             std::array::from_fn(|_| it.next().map(Vec::as_mut_slice).unwrap_or_default())
         };
-        demand::<L>(x, shape, z, o);
+        run(x, shape, z, o);
         out.extend(group);
     }
     out
@@ -434,40 +444,23 @@ fn demand_with_and_without_avx2_is_the_same() {
         eprintln!("no AVX2 here: both sides run the baseline code");
     }
     let (xs, shocks, shape) = varied_demand_paths();
-    let bits = |v: &[Vec<f64>]| -> Vec<u64> { v.iter().flatten().map(|x| x.to_bits()).collect() };
     for (has_half_life, has_cap) in [(false, false), (true, false), (false, true), (true, true)] {
         let shape = ModelShape {
             has_half_life,
             has_cap,
             ..shape
         };
-        let x: [&[f64; N_INPUTS]; 16] = std::array::from_fn(|l| &xs[l]);
-        let z: [&[f64]; 16] = std::array::from_fn(|l| shocks[l].as_slice());
-        let mut plain = vec![vec![0.0; shape.months]; 16];
-        let mut dispatched = plain.clone();
-        let mut it = plain.iter_mut();
-        super::demand_in(
-            x,
+        let bits = |paths: Vec<Vec<f64>>| -> Vec<u64> {
+            paths.iter().flatten().map(|x| x.to_bits()).collect()
+        };
+        let plain = bits(demand_by::<16>(
+            super::demand_in::<16>,
+            &xs,
+            &shocks,
             &shape,
-            z,
-            std::array::from_fn(|_| it.next().unwrap().as_mut_slice()),
-        );
-        let mut it = dispatched.iter_mut();
-        demand::<16>(
-            x,
-            &shape,
-            z,
-            std::array::from_fn(|_| it.next().unwrap().as_mut_slice()),
-        );
-        assert_eq!(bits(&plain), bits(&dispatched), "{has_half_life} {has_cap}");
-        for l in 0..16 {
-            let mut one = vec![0.0; shape.months];
-            demand::<1>([&xs[l]], &shape, [&shocks[l]], [&mut one]);
-            assert_eq!(
-                bits(&[one]),
-                bits(&plain[l..=l]),
-                "path {l}, {has_half_life} {has_cap}"
-            );
-        }
+        ));
+        let what = format!("half-life {has_half_life}, cap {has_cap}");
+        assert_eq!(bits(demand_of::<16>(&xs, &shocks, &shape)), plain, "{what}");
+        assert_eq!(bits(demand_of::<1>(&xs, &shocks, &shape)), plain, "{what}");
     }
 }

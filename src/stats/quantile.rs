@@ -112,13 +112,11 @@ mod tests {
 
     #[test]
     fn selection_gives_the_sorted_percentiles() {
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rng = crate::test_rng::XorShift(0x2545_f491_4f6c_dd1d);
         for n in [1usize, 2, 3, 10, 201, 1000] {
             let values: Vec<f64> = (0..n)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    let x = rng.next_u64();
                     // Ties, signed zeros and negatives.
                     [((x % 50) as f64 - 20.0) * 1e9, 0.0, -0.0][(x % 3) as usize]
                 })

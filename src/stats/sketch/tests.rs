@@ -189,13 +189,8 @@ fn bucket_width_gives_the_stated_error() {
 fn range_and_sum_is_bit_for_bit_the_scalar_reference() {
     // Every length up to 70 (full chunks and tails), with ties, −0/+0,
     // ±∞ and NaN mixed into otherwise random values.
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut rng = crate::test_rng::XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut next = || rng.next_u64();
     let specials = [0.0, -0.0, 1.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
     for len in 0..70 {
         for round in 0..50 {
