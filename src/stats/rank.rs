@@ -25,10 +25,10 @@ pub fn sort_key(x: f64) -> u64 {
 #[derive(Debug, Default)]
 pub struct Ranker {
     column: Vec<f64>,
-    keys: Vec<u64>,
     order: Vec<u32>,
-    spare_keys: Vec<u64>,
-    spare_order: Vec<u32>,
+    /// (half a key, row index) pairs being sorted, and their spare buffer.
+    pairs: Vec<u64>,
+    spare: Vec<u64>,
     sorted: Vec<f64>,
 }
 
@@ -40,18 +40,23 @@ impl Ranker {
     pub fn rank(&mut self, rows: &[f64], width: usize, j: usize) -> Vec<u32> {
         self.column.clear();
         self.column.extend(rows.iter().skip(j).step_by(width));
-        self.keys.clear();
-        self.keys.extend(self.column.iter().map(|&x| sort_key(x)));
-        self.radix_order();
+        radix_order(
+            &self.column,
+            &mut self.pairs,
+            &mut self.spare,
+            &mut self.order,
+        );
         self.sorted.clear();
         self.sorted
             .extend(self.order.iter().map(|&i| self.column[i as usize]));
         let n = self.column.len();
         let mut doubled_ranks = vec![0u32; n];
+        // Equal keys are equal values (−0 and 0 included) or two NaNs.
+        let tied = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
         let mut start = 0;
         while start < n {
             let mut end = start;
-            while end + 1 < n && self.keys[end + 1] == self.keys[start] {
+            while end + 1 < n && tied(self.sorted[end + 1], self.sorted[start]) {
                 end += 1;
             }
             // Average 1-based rank of positions start..=end, doubled.
@@ -104,61 +109,138 @@ impl Ranker {
     pub fn sorted(&self) -> &[f64] {
         &self.sorted
     }
-
-    /// Sorts `keys` ascending (stably), carrying row indices in `order`.
-    fn radix_order(&mut self) {
-        let n = self.keys.len();
-        self.order.clear();
-        self.order.extend(0..n as u32);
-        self.spare_keys.resize(n, 0);
-        self.spare_order.resize(n, 0);
-        msd_sort(
-            &mut self.keys,
-            &mut self.order,
-            &mut self.spare_keys,
-            &mut self.spare_order,
-            DIGITS,
-        );
-    }
 }
 
 /// The indices that sort `values` ascending, ties in index order (NaN
 /// last): the radix sort of [`Ranker`] on its own.
 pub fn sorting_order(values: &[f64]) -> Vec<u32> {
-    let mut ranker = Ranker::default();
-    ranker.keys.extend(values.iter().map(|&x| sort_key(x)));
-    ranker.radix_order();
-    ranker.order
+    let mut order = Vec::new();
+    radix_order(values, &mut Vec::new(), &mut Vec::new(), &mut order);
+    order
 }
 
-/// 8-bit digits in a key.
-const DIGITS: usize = 8;
-/// Largest slice sorted by LSD passes: its keys, indices and spare buffers
-/// (12 bytes each, twice) fit in a 2 MB L2 cache.
+/// Puts in `order` the row indices of `column` sorted by [`sort_key`],
+/// ties in index order (a stable sort); `pairs` and `spare` are scratch.
+///
+/// Bits that are the same in every key do not order anything, so the sort
+/// looks at the 32 bits from the highest bit that differs down, each key's
+/// 32 packed with its row index into one `u64` (8 bytes a row, where a key
+/// and an index would take 12, and at most four radix passes). Rows whose
+/// 32 bits are equal (equal values, or values a few billionths apart) are
+/// then ordered by the bits below, run by run, when those bits differ at
+/// all.
+fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>, order: &mut Vec<u32>) {
+    let n = column.len();
+    let (all, any) = column.iter().fold((u64::MAX, 0), |(all, any), &x| {
+        let k = sort_key(x);
+        (all & k, any | k)
+    });
+    let differing = all ^ any;
+    // Keys are ordered by their bits from `shift` up (the rest are equal),
+    // then by the bits below.
+    let shift = (64 - differing.leading_zeros()).saturating_sub(32);
+    let below = (1u64 << shift) - 1;
+    let pack = |half: u64, row: usize| half << 32 | row as u64;
+    pairs.clear();
+    pairs.extend(
+        column
+            .iter()
+            .enumerate()
+            .map(|(row, &x)| pack((sort_key(x) >> shift) & 0xffff_ffff, row)),
+    );
+    spare.resize(n, 0);
+    sort_by_upper_half(pairs, spare, 4);
+    let mut start = 0;
+    while differing & below != 0 && start < n {
+        let upper = pairs[start] >> 32;
+        let mut end = start + 1;
+        while end < n && pairs[end] >> 32 == upper {
+            end += 1;
+        }
+        if end - start > 1 {
+            // The run is in row order; sort it by the bits below, stably.
+            let run = &mut pairs[start..end];
+            for pair in run.iter_mut() {
+                let row = *pair as u32 as usize;
+                *pair = pack(sort_key(column[row]) & below, row);
+            }
+            if run.windows(2).any(|w| w[0] >> 32 > w[1] >> 32) {
+                sort_by_upper_half(run, &mut spare[..end - start], 4);
+            }
+        }
+        start = end;
+    }
+    order.clear();
+    order.extend(pairs.iter().map(|&pair| pair as u32));
+}
+
+/// Largest slice sorted by least-significant-digit passes: it and its
+/// spare buffer (8 bytes a pair each) fit in a 2 MB L2 cache.
 const CACHED: usize = 1 << 16;
 
-/// Counts of every digit below `top`, in one pass.
-fn digit_counts(keys: &[u64], top: usize) -> [[u32; 256]; DIGITS] {
-    let mut counts = [[0u32; 256]; DIGITS];
-    for &k in keys {
+/// Sorts `pairs` stably by their upper 32 bits, on the 8-bit digits of that
+/// half below `top` (4 for all of it); `spare` is scratch space of the same
+/// length. A large slice is split on its highest differing digit into
+/// groups that are each sorted (or split again) while cached; a cached one
+/// takes least-significant-digit passes, skipping digits that are the same
+/// for every pair; a short one, an insertion sort.
+fn sort_by_upper_half(pairs: &mut [u64], spare: &mut [u64], top: usize) {
+    let n = pairs.len();
+    if n <= 32 {
+        for i in 1..n {
+            let pair = pairs[i];
+            let mut j = i;
+            while j > 0 && pairs[j - 1] >> 32 > pair >> 32 {
+                pairs[j] = pairs[j - 1];
+                j -= 1;
+            }
+            pairs[j] = pair;
+        }
+        return;
+    }
+    let mut counts = [[0u32; 256]; 4];
+    for &pair in pairs.iter() {
         for (d, c) in counts.iter_mut().enumerate().take(top) {
-            c[((k >> (8 * d)) & 0xff) as usize] += 1;
+            c[digit(pair, d)] += 1;
         }
     }
-    counts
+    let varies = |d: usize| !counts[d].contains(&(n as u32));
+    if n > CACHED {
+        let Some(d) = (0..top).rev().find(|&d| varies(d)) else {
+            return;
+        };
+        let starts = scatter_pairs(pairs, spare, d, &counts[d]);
+        for (&start, &count) in starts.iter().zip(&counts[d]) {
+            let range = start..start + count as usize;
+            sort_by_upper_half(&mut spare[range.clone()], &mut pairs[range.clone()], d);
+            pairs[range.clone()].copy_from_slice(&spare[range]);
+        }
+        return;
+    }
+    let mut in_spare = false;
+    for d in (0..top).filter(|&d| varies(d)) {
+        if in_spare {
+            scatter_pairs(spare, pairs, d, &counts[d]);
+        } else {
+            scatter_pairs(pairs, spare, d, &counts[d]);
+        }
+        in_spare = !in_spare;
+    }
+    if in_spare {
+        pairs.copy_from_slice(spare);
+    }
 }
 
-/// Moves `keys` (and their `order`) into `to_keys`/`to_order` grouped by
-/// digit `d`, keeping the order within each group (stable). `counts` are
-/// that digit's counts; returns each group's start.
-fn scatter(
-    keys: &[u64],
-    order: &[u32],
-    to_keys: &mut [u64],
-    to_order: &mut [u32],
-    d: usize,
-    counts: &[u32; 256],
-) -> [usize; 256] {
+/// Digit `d` (8 bits) of a pair's upper half.
+#[inline]
+fn digit(pair: u64, d: usize) -> usize {
+    ((pair >> (32 + 8 * d)) & 0xff) as usize
+}
+
+/// Moves `from` into `to` grouped by digit `d`, keeping the order within
+/// each group (stable); `counts` are that digit's counts. Returns each
+/// group's start.
+fn scatter_pairs(from: &[u64], to: &mut [u64], d: usize, counts: &[u32; 256]) -> [usize; 256] {
     let mut starts = [0usize; 256];
     let mut acc = 0;
     for (s, &c) in starts.iter_mut().zip(counts) {
@@ -166,79 +248,12 @@ fn scatter(
         acc += c as usize;
     }
     let mut next = starts;
-    for (&k, &i) in keys.iter().zip(order) {
-        let digit = ((k >> (8 * d)) & 0xff) as usize;
-        to_keys[next[digit]] = k;
-        to_order[next[digit]] = i;
-        next[digit] += 1;
+    for &pair in from {
+        let b = digit(pair, d);
+        to[next[b]] = pair;
+        next[b] += 1;
     }
     starts
-}
-
-/// Stable sort of `keys` (carrying `order`) on digits below `top`: a
-/// most-significant-digit pass splits a large slice into groups that fit in
-/// cache, each then sorted by [`lsd_sort`] (or split again) while it is
-/// still cached. The `spare` buffers are scratch space of the same length.
-fn msd_sort(
-    keys: &mut [u64],
-    order: &mut [u32],
-    spare_keys: &mut [u64],
-    spare_order: &mut [u32],
-    top: usize,
-) {
-    let n = keys.len();
-    if n <= CACHED {
-        return lsd_sort(keys, order, spare_keys, spare_order, top);
-    }
-    let counts = digit_counts(keys, top);
-    // The highest digit that differs between keys; none = all equal.
-    let Some(d) = (0..top).rev().find(|&d| !counts[d].contains(&(n as u32))) else {
-        return;
-    };
-    let starts = scatter(keys, order, spare_keys, spare_order, d, &counts[d]);
-    for (&start, &count) in starts.iter().zip(&counts[d]) {
-        let range = start..start + count as usize;
-        if count > 1 {
-            msd_sort(
-                &mut spare_keys[range.clone()],
-                &mut spare_order[range.clone()],
-                &mut keys[range.clone()],
-                &mut order[range.clone()],
-                d,
-            );
-        }
-        keys[range.clone()].copy_from_slice(&spare_keys[range.clone()]);
-        order[range.clone()].copy_from_slice(&spare_order[range]);
-    }
-}
-
-/// Stable least-significant-digit radix sort on digits below `top`;
-/// digits that are the same for every key are skipped.
-fn lsd_sort(
-    keys: &mut [u64],
-    order: &mut [u32],
-    spare_keys: &mut [u64],
-    spare_order: &mut [u32],
-    top: usize,
-) {
-    let n = keys.len() as u32;
-    let counts = digit_counts(keys, top);
-    let mut in_spare = false;
-    for (d, c) in counts.iter().enumerate().take(top) {
-        if c.contains(&n) {
-            continue;
-        }
-        if in_spare {
-            scatter(spare_keys, spare_order, keys, order, d, c);
-        } else {
-            scatter(keys, order, spare_keys, spare_order, d, c);
-        }
-        in_spare = !in_spare;
-    }
-    if in_spare {
-        keys.copy_from_slice(spare_keys);
-        order.copy_from_slice(spare_order);
-    }
 }
 
 /// Σ (r − (n + 1))² of doubled ranks: the spread that Spearman's
@@ -382,21 +397,43 @@ mod tests {
         let keys: Vec<u64> = values.iter().map(|&x| sort_key(x)).collect();
         let mut want: Vec<u32> = (0..keys.len() as u32).collect();
         want.sort_by_key(|&i| keys[i as usize]);
-        let mut r = Ranker {
-            keys: keys.clone(),
-            ..Ranker::default()
+        assert_eq!(sorting_order(&values), want);
+        assert!(sorting_order(&[]).is_empty());
+        assert_eq!(sorting_order(&[7.0, 7.0, 7.0]), vec![0, 1, 2]);
+        // Columns whose keys differ only in a few low bits (the 32 bits
+        // sorted first then reach the bottom of the key), or just across
+        // the boundary of those 32 bits (one bit left for the runs), with
+        // ties, NaN among integers, and NaN alone.
+        let stable = |values: &[f64]| {
+            let mut want: Vec<u32> = (0..values.len() as u32).collect();
+            want.sort_by_key(|&i| sort_key(values[i as usize]));
+            want
         };
-        r.radix_order();
-        assert_eq!(r.order, want);
-        let mut empty = Ranker::default();
-        empty.radix_order();
-        assert!(empty.order.is_empty());
-        let mut same = Ranker {
-            keys: vec![7, 7, 7],
-            ..Ranker::default()
-        };
-        same.radix_order();
-        assert_eq!(same.order, vec![0, 1, 2]);
+        let ulps = |base: f64, k: u64| f64::from_bits(base.to_bits() + k);
+        let columns: Vec<Vec<f64>> = vec![
+            (0..5000)
+                .map(|_| ulps(1.0, rng.random_range(0..300u64)))
+                .collect(),
+            (0..5000)
+                .map(|_| ulps(1.0, rng.random_range(0..1u64 << 33)))
+                .collect(),
+            (0..100_000)
+                .map(|_| ulps(3.0, rng.random_range(0..1u64 << 33)))
+                .collect(),
+            (0..5000)
+                .map(|i| {
+                    if i % 7 == 0 {
+                        f64::NAN
+                    } else {
+                        f64::from(i % 13)
+                    }
+                })
+                .collect(),
+            vec![f64::NAN; 40],
+        ];
+        for column in &columns {
+            assert_eq!(sorting_order(column), stable(column), "{:?}", &column[..3]);
+        }
     }
 
     #[test]
