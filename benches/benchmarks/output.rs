@@ -24,7 +24,7 @@ pub fn bench(c: &mut Criterion) {
                 csv.num(black_box(x)).unwrap();
             }
             csv.end().unwrap();
-            if n % 10_000 == 0 {
+            if n.is_multiple_of(10_000) {
                 csv = CsvOut::new(Vec::with_capacity(1 << 20));
             }
         })
@@ -50,7 +50,7 @@ pub fn bench(c: &mut Criterion) {
                 push_number(&mut text, black_box(x));
             }
             text.push(b'\n');
-            if n % 2_000 == 0 {
+            if n.is_multiple_of(2_000) {
                 text.clear();
             }
         })

@@ -433,15 +433,52 @@ fn demand_of_many_lanes_is_bit_for_bit_that_of_one() {
     assert_eq!(bits(demand_of::<16>(&xs, &shocks, &shape)), one);
 }
 
+/// [`super::demand_avx2`] as a safe function (the processor must have AVX2).
+#[cfg(target_arch = "x86_64")]
+fn via_avx2<const L: usize>(
+    x: [&[f64; N_INPUTS]; L],
+    shape: &ModelShape,
+    shocks: [&[f64]; L],
+    out: [&mut [f64]; L],
+) {
+    assert!(std::arch::is_x86_feature_detected!("avx2"));
+    // SAFETY: checked just above.
+    unsafe { super::demand_avx2(x, shape, shocks, out) }
+}
+
+/// [`super::demand_avx512`] as a safe function (the processor must have
+/// AVX-512F).
+#[cfg(target_arch = "x86_64")]
+fn via_avx512<const L: usize>(
+    x: [&[f64; N_INPUTS]; L],
+    shape: &ModelShape,
+    shocks: [&[f64]; L],
+    out: [&mut [f64]; L],
+) {
+    assert!(std::arch::is_x86_feature_detected!("avx512f"));
+    // SAFETY: checked just above.
+    unsafe { super::demand_avx512(x, shape, shocks, out) }
+}
+
 #[test]
-fn demand_with_and_without_avx2_is_the_same() {
-    // The dispatched `demand` (compiled for AVX2 where the processor has
-    // it) against the baseline code, for every combination of half-life
-    // and cap, 16 lanes at a time and one at a time. Under `--release`
-    // the AVX2 copy is the four-wide code a run uses.
+fn demand_is_the_same_in_every_compiled_copy() {
+    // The baseline code against the copies compiled for AVX2 and AVX-512
+    // (those the processor has) and the dispatched `demand`, for every
+    // combination of half-life and cap, 16 lanes at a time and one at a
+    // time. Under `--release` each copy is the vector code a run uses.
+    let mut copies: Vec<(&str, DemandFn<16>, DemandFn<1>)> =
+        vec![("dispatched", demand::<16>, demand::<1>)];
     #[cfg(target_arch = "x86_64")]
-    if !std::arch::is_x86_feature_detected!("avx2") {
-        eprintln!("no AVX2 here: both sides run the baseline code");
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            copies.push(("AVX2", via_avx2::<16>, via_avx2::<1>));
+        }
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            copies.push(("AVX-512", via_avx512::<16>, via_avx512::<1>));
+        }
+    }
+    if copies.len() == 1 {
+        eprintln!("no AVX2 or AVX-512 here: only the dispatched (baseline) code is compared");
     }
     let (xs, shocks, shape) = varied_demand_paths();
     for (has_half_life, has_cap) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -459,8 +496,18 @@ fn demand_with_and_without_avx2_is_the_same() {
             &shocks,
             &shape,
         ));
-        let what = format!("half-life {has_half_life}, cap {has_cap}");
-        assert_eq!(bits(demand_of::<16>(&xs, &shocks, &shape)), plain, "{what}");
-        assert_eq!(bits(demand_of::<1>(&xs, &shocks, &shape)), plain, "{what}");
+        for (name, sixteen, one) in &copies {
+            let what = format!("{name}, half-life {has_half_life}, cap {has_cap}");
+            assert_eq!(
+                bits(demand_by::<16>(*sixteen, &xs, &shocks, &shape)),
+                plain,
+                "{what}"
+            );
+            assert_eq!(
+                bits(demand_by::<1>(*one, &xs, &shocks, &shape)),
+                plain,
+                "{what}"
+            );
+        }
     }
 }
