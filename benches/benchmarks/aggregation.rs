@@ -11,7 +11,7 @@ use capsim::model::{run_path, KeepSeries, ModelShape, Scratch, N_BAND_SERIES, N_
 use capsim::sampling::Sampler;
 use capsim::scenario::{Scenario, N_INPUTS};
 use capsim::stats::bands::MAX_PATHS_PER_FLUSH;
-use capsim::stats::rank::{sort_key, Ranker};
+use capsim::stats::rank::{centred_dot, sort_key, Ranker};
 use capsim::stats::sketch::Counter;
 use capsim::stats::BandSketches;
 use criterion::measurement::WallTime;
@@ -109,6 +109,12 @@ fn rank(c: &mut Criterion) {
     let mut ranker = Ranker::default();
     group.bench_function("radix_1m_values", |b| {
         b.iter(|| ranker.rank(black_box(&column), 1, 0))
+    });
+    // One sensitivity: the Spearman sum of two columns of doubled ranks.
+    let ranks_a = ranker.rank(&column, 1, 0);
+    let ranks_b: Vec<u32> = ranks_a.iter().rev().copied().collect();
+    group.bench_function("spearman_sum_1m_ranks", |b| {
+        b.iter(|| centred_dot(black_box(&ranks_a), black_box(&ranks_b)))
     });
     group.bench_function("std_stable_sort_1m_keys_baseline", |b| {
         b.iter(|| {
