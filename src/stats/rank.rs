@@ -2,6 +2,8 @@
 //! values) and its ranks (for Spearman correlations). Censored values (NaN)
 //! sort above everything; ties share their average rank.
 
+use rayon::prelude::*;
+
 /// A monotone integer key of a double: NaN above +∞, −0 equal to 0.
 #[inline]
 pub fn sort_key(x: f64) -> u64 {
@@ -209,12 +211,23 @@ fn sort_by_upper_half(pairs: &mut [u64], spare: &mut [u64], top: usize) {
         let Some(d) = (0..top).rev().find(|&d| varies(d)) else {
             return;
         };
-        let starts = scatter_pairs(pairs, spare, d, &counts[d]);
-        for (&start, &count) in starts.iter().zip(&counts[d]) {
-            let range = start..start + count as usize;
-            sort_by_upper_half(&mut spare[range.clone()], &mut pairs[range.clone()], d);
-            pairs[range.clone()].copy_from_slice(&spare[range]);
+        scatter_pairs(pairs, spare, d, &counts[d]);
+        // The groups are independent: sort them on every core (each one
+        // alone, so the result is the same on any number of threads).
+        let mut groups = Vec::with_capacity(256);
+        let (mut rest_pairs, mut rest_spare) = (&mut pairs[..], &mut spare[..]);
+        for &count in &counts[d] {
+            let (p, tail_pairs) = std::mem::take(&mut rest_pairs).split_at_mut(count as usize);
+            let (s, tail_spare) = std::mem::take(&mut rest_spare).split_at_mut(count as usize);
+            (rest_pairs, rest_spare) = (tail_pairs, tail_spare);
+            if count > 0 {
+                groups.push((p, s));
+            }
         }
+        groups.into_par_iter().for_each(|(p, s)| {
+            sort_by_upper_half(s, p, d);
+            p.copy_from_slice(s);
+        });
         return;
     }
     let mut in_spare = false;
@@ -238,22 +251,19 @@ fn digit(pair: u64, d: usize) -> usize {
 }
 
 /// Moves `from` into `to` grouped by digit `d`, keeping the order within
-/// each group (stable); `counts` are that digit's counts. Returns each
-/// group's start.
-fn scatter_pairs(from: &[u64], to: &mut [u64], d: usize, counts: &[u32; 256]) -> [usize; 256] {
-    let mut starts = [0usize; 256];
+/// each group (stable); `counts` are that digit's counts.
+fn scatter_pairs(from: &[u64], to: &mut [u64], d: usize, counts: &[u32; 256]) {
+    let mut next = [0usize; 256];
     let mut acc = 0;
-    for (s, &c) in starts.iter_mut().zip(counts) {
-        *s = acc;
+    for (slot, &c) in next.iter_mut().zip(counts) {
+        *slot = acc;
         acc += c as usize;
     }
-    let mut next = starts;
     for &pair in from {
         let b = digit(pair, d);
         to[next[b]] = pair;
         next[b] += 1;
     }
-    starts
 }
 
 /// Σ (r − (n + 1))² of doubled ranks: the spread that Spearman's
