@@ -127,10 +127,12 @@ pub fn sorting_order(values: &[f64]) -> Vec<u32> {
 /// Bits that are the same in every key do not order anything, so the sort
 /// looks at the 32 bits from the highest bit that differs down, each key's
 /// 32 packed with its row index into one `u64` (8 bytes a row, where a key
-/// and an index would take 12, and at most four radix passes). Rows whose
-/// 32 bits are equal (equal values, or values a few billionths apart) are
-/// then ordered by the bits below, run by run, when those bits differ at
-/// all.
+/// and an index would take 12, and at most four radix passes for that
+/// first sort). Rows whose 32 bits are equal (equal values, or values whose
+/// keys agree down to that window: within about a millionth of each other
+/// when the column spans signs or binades, within a few billionths when
+/// it stays inside one binade) are then ordered by the bits below, run by
+/// run, when those bits differ at all.
 fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>, order: &mut Vec<u32>) {
     let n = column.len();
     let (all, any) = column.iter().fold((u64::MAX, 0), |(all, any), &x| {
@@ -277,7 +279,7 @@ pub fn centred_square_sum(ranks: &[u32]) -> i128 {
 /// Doubled ranks lie in 2 … 2n, so each centred value is an integer of at
 /// most n in size (an `i32` while n < 2³⁰) and each product at most n². The
 /// products are summed in eight `i64` running sums, each taking no more
-/// products than keep it below 2⁶³ (about 500,000 at four million paths),
+/// products than keep it below 2⁶³ (about 576,000 at four million paths),
 /// then added into an `i128`: the exact sum, in any order. On a processor
 /// with AVX-512F or AVX2 the same code runs compiled for it (chosen at run
 /// time), eight or four products an instruction.
@@ -503,9 +505,9 @@ mod tests {
             assert_eq!(centred_dot(&a, &b), plain(&a, &b), "n = {n}");
             assert_eq!(centred_square_sum(&a), plain(&a, &a), "n = {n}");
         }
-        // Every product as large as it can be, so that the running sums
-        // come close to 2⁶³: a running sum taking twice the products it
-        // may would overflow here.
+        // Every product as large as it can be: the square sum's running
+        // sums come close to 2⁶³, and one taking twice the products it may
+        // would overflow (the cross products' signs partly cancel).
         let n = 4_300_000;
         let extreme: Vec<u32> = (0..n)
             .map(|i| if i % 3 == 0 { 2 } else { 2 * n as u32 })
