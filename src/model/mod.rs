@@ -177,7 +177,8 @@ pub fn demand<const L: usize>(
 }
 
 /// [`demand_in`] compiled for AVX-512F (eight lanes per instruction; the
-/// `demand_lanes/16` bench 13.2 µs against 15.9 µs for AVX2).
+/// `demand_lanes/16` bench 14.5 µs against 16.0 µs for AVX2 in one
+/// sitting).
 ///
 /// # Safety
 /// The processor must have AVX-512F.

@@ -27,8 +27,8 @@ pub fn sort_key(x: f64) -> u64 {
 #[derive(Debug, Default)]
 pub struct Ranker {
     column: Vec<f64>,
-    order: Vec<u32>,
-    /// (half a key, row index) pairs being sorted, and their spare buffer.
+    /// (part of a key, row index) pairs: once sorted, the rows in order in
+    /// their lower halves ([`radix_order`]).
     pairs: Vec<u64>,
     spare: Vec<u64>,
     sorted: Vec<f64>,
@@ -42,15 +42,10 @@ impl Ranker {
     pub fn rank(&mut self, rows: &[f64], width: usize, j: usize) -> Vec<u32> {
         self.column.clear();
         self.column.extend(rows.iter().skip(j).step_by(width));
-        radix_order(
-            &self.column,
-            &mut self.pairs,
-            &mut self.spare,
-            &mut self.order,
-        );
+        radix_order(&self.column, &mut self.pairs, &mut self.spare);
         self.sorted.clear();
         self.sorted
-            .extend(self.order.iter().map(|&i| self.column[i as usize]));
+            .extend(self.pairs.iter().map(|&pair| self.column[row_of(pair)]));
         let n = self.column.len();
         let mut doubled_ranks = vec![0u32; n];
         // Equal keys are equal values (−0 and 0 included) or two NaNs.
@@ -63,8 +58,8 @@ impl Ranker {
             }
             // Average 1-based rank of positions start..=end, doubled.
             let doubled = (start + end + 2) as u32;
-            for &i in &self.order[start..=end] {
-                doubled_ranks[i as usize] = doubled;
+            for &pair in &self.pairs[start..=end] {
+                doubled_ranks[row_of(pair)] = doubled;
             }
             start = end + 1;
         }
@@ -116,13 +111,20 @@ impl Ranker {
 /// The indices that sort `values` ascending, ties in index order (NaN
 /// last): the radix sort of [`Ranker`] on its own.
 pub fn sorting_order(values: &[f64]) -> Vec<u32> {
-    let mut order = Vec::new();
-    radix_order(values, &mut Vec::new(), &mut Vec::new(), &mut order);
-    order
+    let mut pairs = Vec::new();
+    radix_order(values, &mut pairs, &mut Vec::new());
+    pairs.iter().map(|&pair| row_of(pair) as u32).collect()
 }
 
-/// Puts in `order` the row indices of `column` sorted by [`sort_key`],
-/// ties in index order (a stable sort); `pairs` and `spare` are scratch.
+/// The row index in a sorted pair's lower half.
+#[inline]
+fn row_of(pair: u64) -> usize {
+    pair as u32 as usize
+}
+
+/// Leaves in the lower halves of `pairs` the row indices of `column` sorted
+/// by [`sort_key`], ties in index order (a stable sort); `spare` is
+/// scratch.
 ///
 /// Bits that are the same in every key do not order anything, so the sort
 /// looks at the 32 bits from the highest bit that differs down, each key's
@@ -133,7 +135,7 @@ pub fn sorting_order(values: &[f64]) -> Vec<u32> {
 /// when the column spans signs or binades, within a few billionths when
 /// it stays inside one binade) are then ordered by the bits below, run by
 /// run, when those bits differ at all.
-fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>, order: &mut Vec<u32>) {
+fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>) {
     let n = column.len();
     let (all, any) = column.iter().fold((u64::MAX, 0), |(all, any), &x| {
         let k = sort_key(x);
@@ -154,8 +156,11 @@ fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>, order
     );
     spare.resize(n, 0);
     sort_by_upper_half(pairs, spare, 4);
+    if differing & below == 0 {
+        return;
+    }
     let mut start = 0;
-    while differing & below != 0 && start < n {
+    while start < n {
         let upper = pairs[start] >> 32;
         let mut end = start + 1;
         while end < n && pairs[end] >> 32 == upper {
@@ -165,7 +170,7 @@ fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>, order
             // The run is in row order; sort it by the bits below, stably.
             let run = &mut pairs[start..end];
             for pair in run.iter_mut() {
-                let row = *pair as u32 as usize;
+                let row = row_of(*pair);
                 *pair = pack(sort_key(column[row]) & below, row);
             }
             if run.windows(2).any(|w| w[0] >> 32 > w[1] >> 32) {
@@ -174,8 +179,6 @@ fn radix_order(column: &[f64], pairs: &mut Vec<u64>, spare: &mut Vec<u64>, order
         }
         start = end;
     }
-    order.clear();
-    order.extend(pairs.iter().map(|&pair| pair as u32));
 }
 
 /// Largest slice sorted by least-significant-digit passes: it and its
