@@ -1,9 +1,11 @@
 //! Feeding paths' 7 × 120 monthly values into the band sketches (what the
 //! engine does after each batch of 64 paths; real paths of the default
-//! scenario, worker counters of `u8` against `u16`), and ranking one column of a
-//! million values for the exact statistics (what the analysis does per
-//! input and metric), against the standard library's stable sort, and
-//! ranking a Latin hypercube input by its strata instead.
+//! scenario: eight columns at a time straight out of the batch, against
+//! one column at a time copied out, with worker counters of `u8` and of
+//! `u16`), and ranking one column of a million values for the exact
+//! statistics (what the analysis does per input and metric), against the
+//! standard library's stable sort, and ranking a Latin hypercube input by
+//! its strata instead.
 
 use std::hint::black_box;
 
@@ -21,11 +23,20 @@ pub fn bench(c: &mut Criterion) {
     let batches = model_batches(64);
     let mut group = c.benchmark_group("aggregation");
     group.throughput(Throughput::Elements(BATCH as u64));
-    sketch_batches::<u8>(&mut group, "sketch_64_paths", &batches);
+    sketch_batches::<u8>(&mut group, "sketch_64_paths", &batches, |s, b, n, sums| {
+        s.add_batch(b, n, sums)
+    });
+    sketch_batches::<u8>(
+        &mut group,
+        "sketch_64_paths_by_column_baseline",
+        &batches,
+        BandSketches::add_batch_by_column,
+    );
     sketch_batches::<u16>(
         &mut group,
         "sketch_64_paths_u16_counters_baseline",
         &batches,
+        BandSketches::add_batch_by_column,
     );
     group.finish();
 
@@ -72,6 +83,7 @@ fn sketch_batches<C: Counter>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
     batches: &[Vec<f64>],
+    feed: fn(&mut BandSketches<C>, &[f64], usize, &mut [f64]),
 ) {
     let mut sketches = BandSketches::<C>::new(MONTHS);
     let mut merged = BandSketches::<u32>::new(MONTHS);
@@ -83,7 +95,7 @@ fn sketch_batches<C: Counter>(
                 merged.absorb(&mut sketches);
                 added = 0;
             }
-            sketches.add_batch(black_box(&batches[next]), BATCH, &mut sums);
+            feed(&mut sketches, black_box(&batches[next]), BATCH, &mut sums);
             next = (next + 1) % batches.len();
             added += BATCH;
         })

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::quantile::{percentile_sorted, PERCENTILES};
 use super::rank::sorting_order;
-use super::sketch::{finite_only, range_and_sum, Counter, Sketch, RELATIVE_ERROR};
+use super::sketch::{finite_only, range_and_sum, Counter, Sketch, GROUP, RELATIVE_ERROR};
 use crate::model::{Series, N_BAND_SERIES};
 
 /// Most monthly values (paths × months × banded series) kept for exact
@@ -22,6 +22,10 @@ pub const EXACT_BAND_VALUES: usize = 1 << 24;
 /// One value per path lands in each sketch, so this bounds the wraps a
 /// worker's `u8` counters note (at most 256 of its values per note).
 pub const MAX_PATHS_PER_FLUSH: usize = u16::MAX as usize;
+
+/// Most rows of a batch summed before the sum is added to the running
+/// (series, month) total.
+const ROWS_PER_SUM: usize = 256;
 
 /// Sketches for every (series, month), indexed `series * months + month`.
 #[derive(Debug, Clone)]
@@ -43,12 +47,13 @@ impl<C: Counter> BandSketches<C> {
     /// `[path][series][month]` (each path's values contiguous, as the model
     /// writes them), and adds each (series, month)'s batch sum to `sums`
     /// (in path order, so the sums do not depend on the thread count).
-    pub fn add_batch(&mut self, batch: &[f64], paths: usize, sums: &mut [f64]) {
-        const MAX: usize = 256;
+    /// One column at a time, copied out of the batch: the reference for
+    /// [`BandSketches::add_batch`] (the workers' `u8` counters).
+    pub fn add_batch_by_column(&mut self, batch: &[f64], paths: usize, sums: &mut [f64]) {
         let width = self.sketches.len();
-        let mut column = [0.0f64; MAX];
-        for start in (0..paths).step_by(MAX) {
-            let n = MAX.min(paths - start);
+        let mut column = [0.0f64; ROWS_PER_SUM];
+        for start in (0..paths).step_by(ROWS_PER_SUM) {
+            let n = ROWS_PER_SUM.min(paths - start);
             let rows = &batch[start * width..(start + n) * width];
             for (i, (sketch, sum)) in self.sketches.iter_mut().zip(sums.iter_mut()).enumerate() {
                 for (j, slot) in column[..n].iter_mut().enumerate() {
@@ -62,6 +67,36 @@ impl<C: Counter> BandSketches<C> {
     /// Bytes held by the sketches.
     pub fn heap_bytes(&self) -> usize {
         self.sketches.iter().map(Sketch::heap_bytes).sum()
+    }
+}
+
+impl BandSketches<u8> {
+    /// [`BandSketches::add_batch_by_column`], eight neighbouring columns at
+    /// a time straight out of the batch ([`Sketch::add_columns`]): the same
+    /// counts and the same sums, bit for bit.
+    pub fn add_batch(&mut self, batch: &[f64], paths: usize, sums: &mut [f64]) {
+        let width = self.sketches.len();
+        let grouped = width - width % GROUP;
+        for start in (0..paths).step_by(ROWS_PER_SUM) {
+            let n = ROWS_PER_SUM.min(paths - start);
+            let rows = &batch[start * width..(start + n) * width];
+            for first in (0..grouped).step_by(GROUP) {
+                let sketches: &mut [Sketch<u8>; GROUP] = (&mut self.sketches[first..first + GROUP])
+                    .try_into()
+                    .expect("GROUP sketches");
+                let added = Sketch::add_columns(sketches, &rows[first..], width, n);
+                for (sum, add) in sums[first..first + GROUP].iter_mut().zip(added) {
+                    *sum += add;
+                }
+            }
+            let mut column = [0.0f64; ROWS_PER_SUM];
+            for i in grouped..width {
+                for (j, slot) in column[..n].iter_mut().enumerate() {
+                    *slot = rows[j * width + i];
+                }
+                sums[i] += self.sketches[i].add_all(&column[..n]);
+            }
+        }
     }
 }
 

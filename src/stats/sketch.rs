@@ -489,5 +489,8 @@ impl Sketch<u32> {
     }
 }
 
+mod columns;
+pub use columns::GROUP;
+
 #[cfg(test)]
 mod tests;

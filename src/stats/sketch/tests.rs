@@ -215,3 +215,166 @@ fn range_and_sum_is_bit_for_bit_the_scalar_reference() {
         }
     }
 }
+
+/// Everything a sketch holds that a result can depend on: the non-empty
+/// buckets of each sign, zeros, count and extremes (not where the counters
+/// happen to sit in memory).
+type Buckets = Vec<(u32, u64)>;
+
+fn contents(s: &Sketch) -> (Buckets, Buckets, u64, u64, Extremes) {
+    (
+        s.positive.buckets().collect(),
+        s.negative.buckets().collect(),
+        s.zeros,
+        s.count,
+        s.extremes,
+    )
+}
+
+/// Columns of every kind the model can produce, and some it cannot: one
+/// sign, both signs with zeros and subnormals, all equal (positive,
+/// negative, zero), ties at the extremes, few distinct values (so byte
+/// counters wrap), ±∞, NaN and sums that overflow.
+fn column_value(kind: usize, row: usize, batch: usize, r: u64) -> f64 {
+    let u = (r >> 11) as f64 / (1u64 << 53) as f64;
+    match kind % 16 {
+        0 => 1e9 * (8.0 * u).exp(),
+        1 => -3e8 * (5.0 * u).exp(),
+        2 => (u - 0.4) * 3e11,
+        3 => 30.0,
+        4 => -7.25e10,
+        5 => 0.0,
+        6 if r.is_multiple_of(3) => 2.0,
+        6 => 2.0 + 28.0 * u,
+        7 if r.is_multiple_of(4) => 30.0,
+        7 => 30.0 * u,
+        8 => [0.0, -0.0, 1e-310, -2e-320, 5.0, -5.0][(r % 6) as usize],
+        9 => 1e9 * f64::from(1 + (r % 3) as u32),
+        10 if row == 17 && batch % 3 == 1 => f64::NAN,
+        11 if row == 5 && batch.is_multiple_of(2) => f64::INFINITY,
+        12 if row == 9 && batch == 2 => f64::NEG_INFINITY,
+        13 => f64::MAX * (0.5 + u),
+        14 => (batch as f64 - 3.0) * 1e3 + u,
+        _ => u * 1e-300,
+    }
+}
+
+#[test]
+fn eight_columns_at_once_count_like_one_at_a_time() {
+    // 24 columns in a row (three groups) of a wider table, batches of
+    // every length up to 256 rows and one of zero; each column's kind
+    // changes with its group so a group mixes kinds.
+    const STRIDE: usize = 29;
+    let mut rng = crate::test_rng::XorShift(0x2545_F491_4F6C_DD1D);
+    let mut grouped: Vec<Sketch<u8>> = vec![Sketch::default(); 24];
+    let mut single: Vec<Sketch<u8>> = vec![Sketch::default(); 24];
+    let lengths = [64, 1, 3, 4, 5, 255, 256, 0, 64, 7, 64, 64, 200, 64, 31, 64];
+    for (batch, &n) in lengths.iter().enumerate() {
+        let mut rows = vec![f64::NAN; n.max(1) * STRIDE];
+        for j in 0..n {
+            for c in 0..24 {
+                rows[j * STRIDE + 2 + c] =
+                    column_value(c * 5 + batch / 8, j, batch, rng.next_u64());
+            }
+        }
+        for g in 0..3 {
+            let sketches: &mut [Sketch<u8>; GROUP] =
+                (&mut grouped[8 * g..8 * g + 8]).try_into().unwrap();
+            let sums = Sketch::add_columns(sketches, &rows[2 + 8 * g..], STRIDE, n);
+            for c in 0..GROUP {
+                let column: Vec<f64> = (0..n).map(|j| rows[j * STRIDE + 2 + 8 * g + c]).collect();
+                let want = single[8 * g + c].add_all(&column);
+                assert_eq!(
+                    sums[c].to_bits(),
+                    want.to_bits(),
+                    "sum of column {} in batch {batch}: {} against {want}",
+                    8 * g + c,
+                    sums[c]
+                );
+            }
+        }
+    }
+    for (c, (a, b)) in grouped.iter_mut().zip(&mut single).enumerate() {
+        assert!(a.positive.wraps.len() + b.negative.wraps.len() < 1000);
+        let (mut x, mut y) = (Sketch::default(), Sketch::default());
+        x.absorb(a);
+        y.absorb(b);
+        assert_eq!(contents(&x), contents(&y), "column {c}");
+    }
+    let wrapped = single.iter().any(|s| !s.positive.wraps.is_empty());
+    assert!(wrapped || grouped.iter().all(|s| s.count == 0));
+}
+
+#[test]
+fn byte_counters_wrap_the_same_eight_columns_at_once() {
+    // 3,000 values of one bucket per column: eleven wraps each, counted
+    // where they happen (not all equal within a batch, so not counted at
+    // once), and the extremes' ties across batches.
+    let mut grouped: [Sketch<u8>; GROUP] = Default::default();
+    let mut single: [Sketch<u8>; GROUP] = Default::default();
+    for batch in 0..50 {
+        let rows: Vec<f64> = (0..60 * GROUP)
+            .map(|i| {
+                let (j, c) = (i / GROUP, i % GROUP);
+                let sign = if c % 2 == 0 { 1.0 } else { -1.0 };
+                sign * (1e9 + if (j + batch) % 7 == 0 { 1.0 } else { 0.0 }) * (c + 1) as f64
+            })
+            .collect();
+        Sketch::add_columns(&mut grouped, &rows, GROUP, 60);
+        for c in 0..GROUP {
+            let column: Vec<f64> = (0..60).map(|j| rows[j * GROUP + c]).collect();
+            single[c].add_all(&column);
+        }
+    }
+    for (a, b) in grouped.iter_mut().zip(&mut single) {
+        let wraps = a.positive.wraps.len() + a.negative.wraps.len();
+        assert!(wraps >= 11, "{wraps} wraps");
+        let (mut x, mut y) = (Sketch::default(), Sketch::default());
+        x.absorb(a);
+        y.absorb(b);
+        assert_eq!(contents(&x), contents(&y));
+        assert_eq!(x.count(), 3000);
+    }
+}
+
+#[test]
+fn eight_columns_have_counters_however_their_range_grows() {
+    // Each batch reaches one bucket further up and one further down than
+    // the last, in each sign, so some batch's extreme key is exactly where
+    // a store's counters end (a debug build checks every counter address;
+    // a release build compares the counts).
+    let at_key = |key: u32| f64::from_bits(u64::from(key) << SHIFT);
+    let centre = key_of(1e9);
+    let mut grouped: [Sketch<u8>; GROUP] = Default::default();
+    let mut single: [Sketch<u8>; GROUP] = Default::default();
+    for step in 0..300u32 {
+        let rows: Vec<f64> = (0..16 * GROUP)
+            .map(|i| {
+                let (j, c) = (i / GROUP, i % GROUP);
+                let key = match j % 3 {
+                    0 => centre + step,
+                    1 => centre - step,
+                    _ => centre,
+                };
+                let sign = match c % 3 {
+                    0 => 1.0,
+                    1 => -1.0,
+                    _ if j % 2 == 0 => 1.0,
+                    _ => -1.0,
+                };
+                sign * at_key(key)
+            })
+            .collect();
+        Sketch::add_columns(&mut grouped, &rows, GROUP, 16);
+        for c in 0..GROUP {
+            let column: Vec<f64> = (0..16).map(|j| rows[j * GROUP + c]).collect();
+            single[c].add_all(&column);
+        }
+    }
+    for (a, b) in grouped.iter_mut().zip(&mut single) {
+        let (mut x, mut y) = (Sketch::default(), Sketch::default());
+        x.absorb(a);
+        y.absorb(b);
+        assert_eq!(contents(&x), contents(&y));
+    }
+}
