@@ -31,12 +31,23 @@ pub fn bench(c: &mut Criterion) {
     });
     // A drawn input or metric has ~17 significant digits: 0.7448616553852,
     // 48187665293.66346, -1047020991500.368, a month count such as 38.
-    let full: Vec<f64> = (0..21)
-        .map(|i| match i % 4 {
-            0 => 0.744_861_655_385_242 * (i + 1) as f64,
-            1 => 48_187_665_293.663_46 * (1.0 + i as f64 / 7.0),
-            2 => -1_047_020_991_500.368 / (i as f64),
-            _ => 38.0 + i as f64,
+    // 4,096 different rows in turn, as in a run (the same row every time
+    // would let the branch predictor learn its digits).
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut unit = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let rows: Vec<[f64; 21]> = (0..4096)
+        .map(|_| {
+            std::array::from_fn(|i| match i % 4 {
+                0 => 0.2 + 2.0 * unit(),
+                1 => 4e10 * (1.0 + unit()),
+                2 => -1e12 * (0.5 + unit()),
+                _ => (20.0 + 100.0 * unit()).floor(),
+            })
         })
         .collect();
     group.bench_function("metrics_row_21_full_precision", |b| {
@@ -45,7 +56,7 @@ pub fn bench(c: &mut Criterion) {
         b.iter(|| {
             n += 1;
             push_number(&mut text, n as f64);
-            for &x in &full {
+            for &x in &rows[n as usize % rows.len()] {
                 text.push(b',');
                 push_number(&mut text, black_box(x));
             }
