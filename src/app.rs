@@ -342,6 +342,13 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
     let staging = output::Staging::new(&scenario.output.dir)?;
     let metrics = output::stream_metrics(&staging, scenario)?;
     let rows_done = |first: u64, rows: &[f64]| metrics.rows(first, rows);
+    let charts = scenario.output.charts && !args.no_charts;
+    // The histograms read their metrics' sorted values from the analysis.
+    let keep_sorted = if charts {
+        output::charts::histogram_metrics()
+    } else {
+        Vec::new()
+    };
     let (results, _) = with_progress(
         scenario.paths,
         scenario.name.clone(),
@@ -351,6 +358,7 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
         |options| {
             let options = RunOptions {
                 rows_done: Some(&rows_done),
+                keep_sorted: &keep_sorted,
                 ..*options
             };
             engine::run(scenario, &options)
@@ -377,7 +385,7 @@ fn run_one(scenario: &Scenario, args: &RunArgs, cancel: &AtomicBool) -> Result<(
         files: Vec::new(),
         cancel: Some(cancel),
     };
-    let extra = if scenario.output.charts && !args.no_charts {
+    let extra = if charts {
         output::charts::exporters()
     } else {
         Vec::new()

@@ -87,6 +87,9 @@ pub struct RunOptions<'a> {
     /// Sketch the bands even when exact ones would fit
     /// ([`EXACT_BAND_VALUES`]); for tests and benches of the sketch.
     pub sketch_bands: bool,
+    /// Metrics whose sorted values the statistics keep
+    /// ([`PathStatistics::sorted`]), for their histograms.
+    pub keep_sorted: &'a [crate::model::Metric],
 }
 
 /// Hands out chunk indices in order, at most `window` past the earliest
@@ -231,7 +234,12 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunResults, 
     let started = Instant::now();
     let mut simulation = simulate(scenario, options)?;
     let strata = simulation.strata.take();
-    let statistics = analyze(&simulation.rows, &simulation.inputs, strata);
+    let statistics = analyze(
+        &simulation.rows,
+        &simulation.inputs,
+        strata,
+        options.keep_sorted,
+    );
     Ok(RunResults {
         simulation,
         statistics,

@@ -52,6 +52,20 @@ pub struct PathStatistics {
     pub summaries: Vec<MetricSummary>,
     /// One entry per metric per uncertain input (metric-major).
     pub sensitivity: Vec<SensitivityEntry>,
+    /// The uncensored values of the metrics asked for, ascending (for the
+    /// histograms, which then need no pass over the paths).
+    pub sorted: Vec<(Metric, Vec<f64>)>,
+}
+
+impl PathStatistics {
+    /// The uncensored values of `metric` in ascending order, if they were
+    /// kept.
+    pub fn sorted(&self, metric: Metric) -> Option<&[f64]> {
+        self.sorted
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, values)| values.as_slice())
+    }
 }
 
 /// Summary of one metric from its sorted values (NaN last).
@@ -78,26 +92,40 @@ fn summarize(metric: Metric, sorted: &[f64]) -> MetricSummary {
 /// input's ranks come from its strata instead of a sort, when they order
 /// its values strictly (see [`Ranker::rank_by_strata`]); the strata become
 /// those ranks, so they cost no memory beyond what the ranks need anyway.
-pub fn analyze(rows: &[f64], inputs: &[InputId], strata: Option<Vec<Vec<u32>>>) -> PathStatistics {
+pub fn analyze(
+    rows: &[f64],
+    inputs: &[InputId],
+    strata: Option<Vec<Vec<u32>>>,
+    keep_sorted: &[Metric],
+) -> PathStatistics {
     let width = inputs.len() + N_METRICS;
     let mut strata = strata.unwrap_or_default().into_iter();
     let jobs: Vec<(usize, Option<Vec<u32>>)> = (0..width)
         .map(|j| (j, strata.next().filter(|_| j < inputs.len())))
         .collect();
-    let columns: Vec<(Option<MetricSummary>, Vec<u32>, i128)> = jobs
+    let columns: Vec<Column> = jobs
         .into_par_iter()
         .map_init(Ranker::default, |ranker, (j, strata)| {
             let ranks = strata
                 .and_then(|column| ranker.rank_by_strata(rows, width, j, column))
                 .unwrap_or_else(|| ranker.rank(rows, width, j));
-            let summary = j
-                .checked_sub(inputs.len())
-                .map(|k| summarize(METRICS[k], ranker.sorted()));
+            let metric = j.checked_sub(inputs.len()).map(|k| METRICS[k]);
+            let summary = metric.map(|m| summarize(m, ranker.sorted()));
+            let sorted = metric.filter(|m| keep_sorted.contains(m)).map(|m| {
+                let all = ranker.sorted();
+                let censored = all.iter().rev().take_while(|x| x.is_nan()).count();
+                (m, all[..all.len() - censored].to_vec())
+            });
             let spread = centred_square_sum(&ranks);
-            (summary, ranks, spread)
+            Column {
+                summary,
+                ranks,
+                spread,
+                sorted,
+            }
         })
         .collect();
-    let summaries = columns.iter().filter_map(|(s, _, _)| s.clone()).collect();
+    let summaries = columns.iter().filter_map(|c| c.summary.clone()).collect();
     let pairs: Vec<(usize, usize)> = (0..N_METRICS)
         .flat_map(|k| (0..inputs.len()).map(move |i| (k, i)))
         .collect();
@@ -108,14 +136,25 @@ pub fn analyze(rows: &[f64], inputs: &[InputId], strata: Option<Vec<Vec<u32>>>) 
             input: inputs[i],
             spearman: {
                 let (a, b) = (&columns[i], &columns[inputs.len() + k]);
-                spearman_with(&a.1, &b.1, a.2, b.2)
+                spearman_with(&a.ranks, &b.ranks, a.spread, b.spread)
             },
         })
         .collect();
     PathStatistics {
         summaries,
         sensitivity,
+        sorted: columns.into_iter().filter_map(|c| c.sorted).collect(),
     }
+}
+
+/// What the analysis keeps of one column.
+struct Column {
+    summary: Option<MetricSummary>,
+    /// Doubled ranks, in path order.
+    ranks: Vec<u32>,
+    /// Σ (doubled rank − mean)², for the Spearman coefficients.
+    spread: i128,
+    sorted: Option<(Metric, Vec<f64>)>,
 }
 
 #[cfg(test)]
@@ -140,12 +179,18 @@ mod tests {
             rows.push(rate);
             rows.extend_from_slice(&metrics);
         }
-        let stats = analyze(&rows, &inputs, None);
+        let stats = analyze(&rows, &inputs, None, &[Metric::TargetMonth]);
         let t = &stats.summaries[Metric::TargetMonth as usize];
         assert_eq!(t.censored_share, 0.2);
         assert_eq!(t.mean, 12.5);
         assert_eq!(t.percentiles[3], 15.0, "P50 of 5, 10, 15, 20, censored");
         assert!(t.percentiles[6].is_nan(), "P95 falls among censored paths");
+        assert_eq!(
+            stats.sorted(Metric::TargetMonth),
+            Some(&[5.0, 10.0, 15.0, 20.0][..]),
+            "the uncensored values, ascending"
+        );
+        assert_eq!(stats.sorted(Metric::NpvUsd), None, "not asked for");
         let s = stats
             .sensitivity
             .iter()

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{money_label, share_label, value_coord, value_range, DateAxis};
-use super::bins::{money_bars, month_bars, Bars};
+use super::bins::{money_bars, month_bars, Bars, Sample};
 use super::frame::{render_png, Area, Frame, LegendEntry, Swatch};
 use super::plot::{build, label_near, note, vline, AxisText, Plot};
 use super::text::Font;
@@ -75,13 +75,29 @@ struct Histogram<'r> {
     report: &'r RunReport<'r>,
     metric: Metric,
     words: Words,
-    /// The uncensored values, in path order.
-    values: Vec<f64>,
+    /// The uncensored values: ascending if the analysis kept them, else in
+    /// path order.
+    values: Values<'r>,
     bars: Bars,
     x_range: std::ops::Range<f64>,
     axis: DateAxis,
     /// P5, P50, P95 where defined, equal ones merged.
     marks: Vec<(f64, String)>,
+}
+
+/// A histogram's values, borrowed from the analysis or collected.
+enum Values<'r> {
+    Sorted(&'r [f64]),
+    Any(Vec<f64>),
+}
+
+impl Values<'_> {
+    fn sample(&self) -> Sample<'_> {
+        match self {
+            Values::Sorted(v) => Sample::Sorted(v),
+            Values::Any(v) => Sample::Any(v),
+        }
+    }
 }
 
 /// Draws the histogram of `metric`.
@@ -96,21 +112,29 @@ pub fn draw(report: &RunReport<'_>, metric: Metric) -> Result<Vec<u8>, ChartErro
 impl<'r> Histogram<'r> {
     fn new(report: &'r RunReport<'r>, metric: Metric) -> Self {
         let (s, sim) = (report.scenario, &report.results.simulation);
-        let column = sim.inputs.len() + metric as usize;
-        let values: Vec<f64> = sim
-            .rows
-            .chunks_exact(sim.width())
-            .map(|row| row[column])
-            .filter(|v| !v.is_nan())
-            .collect();
+        let values = match report.results.statistics.sorted(metric) {
+            Some(sorted) => Values::Sorted(sorted),
+            None => {
+                let column = sim.inputs.len() + metric as usize;
+                let mut values = Vec::with_capacity(sim.paths as usize);
+                values.extend(
+                    sim.rows
+                        .iter()
+                        .skip(column)
+                        .step_by(sim.width())
+                        .filter(|v| !v.is_nan()),
+                );
+                Values::Any(values)
+            }
+        };
         let axis = DateAxis::new(s.start, s.months);
         let (bars, x_range) = if metric.is_month() {
             (
-                month_bars(&values, s.months, sim.paths, &axis),
+                month_bars(values.sample(), s.months, sim.paths, &axis),
                 axis.range.clone(),
             )
         } else {
-            money_bars(&values, sim.paths)
+            money_bars(values.sample(), sim.paths)
         };
         let summary = &report.results.statistics.summaries[metric as usize];
         Histogram {
@@ -181,8 +205,7 @@ impl<'r> Histogram<'r> {
             ));
         }
         if self.metric == Metric::NpvUsd {
-            let positive =
-                self.values.iter().filter(|&&v| v > 0.0).count() as f64 / paths.max(1) as f64;
+            let positive = self.values.sample().count_above(0.0) as f64 / paths.max(1) as f64;
             subtitle.push_str(&format!(
                 " NPV is positive on {} of paths.",
                 percent(positive)

@@ -176,6 +176,17 @@ pub const CHARTS: [ChartKind; 8] = [
     ChartKind::Histogram(Metric::BreakevenMonth),
 ];
 
+/// The metrics [`CHARTS`] draws histograms of.
+pub fn histogram_metrics() -> Vec<Metric> {
+    CHARTS
+        .iter()
+        .filter_map(|kind| match kind {
+            ChartKind::Histogram(metric) => Some(*metric),
+            _ => None,
+        })
+        .collect()
+}
+
 impl ChartKind {
     /// File name in the output folder, e.g. `hist_npv_usd.png`.
     pub fn file_name(self) -> String {
