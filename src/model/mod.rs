@@ -83,6 +83,10 @@ pub struct Scratch {
     hardware: Vec<f64>,
     /// Rd(m), for [`run_path`].
     demand: Vec<f64>,
+    /// The last monthly cost and discount steps (a fixed input's step is
+    /// computed once per worker, not once per path).
+    cost_step: Memo,
+    discount_step: Memo,
 }
 
 impl Scratch {
@@ -92,6 +96,27 @@ impl Scratch {
             started: vec![0.0; months],
             hardware: vec![0.0; months],
             demand: vec![0.0; months],
+            cost_step: Memo::default(),
+            discount_step: Memo::default(),
+        }
+    }
+}
+
+/// A function's last argument (its bits) and value.
+#[derive(Debug, Clone, Copy, Default)]
+struct Memo(Option<(u64, f64)>);
+
+impl Memo {
+    /// `f(arg)`, computed again only when `arg` differs from the last one.
+    #[inline]
+    fn get(&mut self, arg: f64, f: impl FnOnce(f64) -> f64) -> f64 {
+        match self.0 {
+            Some((bits, value)) if bits == arg.to_bits() => value,
+            _ => {
+                let value = f(arg);
+                self.0 = Some((arg.to_bits(), value));
+                value
+            }
         }
     }
 }
@@ -318,7 +343,9 @@ pub fn run_path_with_demand<S: SeriesSink>(
 
     // Costs.
     let hardware_share = v(InputId::HardwareShare);
-    let cost_step = libm::pow(1.0 - v(InputId::AnnualDecline), 1.0 / 12.0);
+    let cost_step = scratch
+        .cost_step
+        .get(1.0 - v(InputId::AnnualDecline), |b| libm::pow(b, 1.0 / 12.0));
     let mut cost_per_gw = v(InputId::PerGwUsd);
     let energy_per_gw_month =
         v(InputId::Utilization) * HOURS_PER_MONTH * 1000.0 * v(InputId::PowerPriceUsdPerMwh);
@@ -327,7 +354,9 @@ pub fn run_path_with_demand<S: SeriesSink>(
     // Revenue and finance.
     let per_gw_year = v(InputId::PerGwYearUsd);
     let margin = v(InputId::Margin);
-    let discount_step = libm::pow(1.0 + v(InputId::DiscountRate), -1.0 / 12.0);
+    let discount_step = scratch
+        .discount_step
+        .get(1.0 + v(InputId::DiscountRate), |b| libm::pow(b, -1.0 / 12.0));
     let mut discount = 1.0;
     let mut cash = v(InputId::InitialCashUsd);
 

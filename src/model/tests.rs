@@ -511,3 +511,27 @@ fn demand_is_the_same_in_every_compiled_copy() {
         }
     }
 }
+
+#[test]
+fn a_memo_recomputes_only_for_a_new_argument() {
+    let mut memo = super::Memo::default();
+    let calls = std::cell::Cell::new(0);
+    let f = |x: f64| {
+        calls.set(calls.get() + 1);
+        libm::pow(x, 1.0 / 12.0)
+    };
+    for (x, computed) in [
+        (1.05, 1),
+        (1.05, 1),
+        (0.98, 2),
+        (1.05, 3),
+        (-0.0, 4),
+        (0.0, 5),
+        (0.0, 5),
+        (f64::NAN, 6),
+    ] {
+        let got = memo.get(x, f);
+        assert_eq!(got.to_bits(), libm::pow(x, 1.0 / 12.0).to_bits(), "{x}");
+        assert_eq!(calls.get(), computed, "{x}");
+    }
+}
