@@ -343,9 +343,9 @@ pub fn run_path_with_demand<S: SeriesSink>(
 
     // Costs.
     let hardware_share = v(InputId::HardwareShare);
-    let cost_step = scratch
-        .cost_step
-        .get(1.0 - v(InputId::AnnualDecline), |b| libm::pow(b, 1.0 / 12.0));
+    let cost_step = scratch.cost_step.get(1.0 - v(InputId::AnnualDecline), |b| {
+        libm::pow(b, 1.0 / 12.0)
+    });
     let mut cost_per_gw = v(InputId::PerGwUsd);
     let energy_per_gw_month =
         v(InputId::Utilization) * HOURS_PER_MONTH * 1000.0 * v(InputId::PowerPriceUsdPerMwh);
@@ -356,7 +356,9 @@ pub fn run_path_with_demand<S: SeriesSink>(
     let margin = v(InputId::Margin);
     let discount_step = scratch
         .discount_step
-        .get(1.0 + v(InputId::DiscountRate), |b| libm::pow(b, -1.0 / 12.0));
+        .get(1.0 + v(InputId::DiscountRate), |b| {
+            libm::pow(b, -1.0 / 12.0)
+        });
     let mut discount = 1.0;
     let mut cash = v(InputId::InitialCashUsd);
 

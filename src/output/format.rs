@@ -33,9 +33,46 @@ pub fn push_number(buf: &mut Vec<u8>, x: f64) {
     let text = text.format_finite(x).as_bytes();
     if x.abs() < 1e16 {
         // Below 1e16 the form has no exponent, or a negative one.
-        buf.extend_from_slice(text);
+        buf.reserve(24);
+        let len = buf.len();
+        copy_short(&mut buf.spare_capacity_mut()[..text.len()], text);
+        // SAFETY: the first `text.len()` bytes of the spare capacity were
+        // just written.
+        unsafe { buf.set_len(len + text.len()) };
     } else {
         buf.extend(text.iter().copied().filter(|&b| b != b'+'));
+    }
+}
+
+/// Copies `src` (at most 32 bytes) into `dst` of the same length with two
+/// overlapping fixed-size copies, which compile to a few moves: a number's
+/// text is too short for a `memcpy` call to pay.
+#[inline(always)]
+fn copy_short(dst: &mut [std::mem::MaybeUninit<u8>], src: &[u8]) {
+    use std::mem::MaybeUninit;
+    fn both<const K: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) {
+        let n = src.len();
+        let (head, tail): ([u8; K], [u8; K]) = (
+            src[..K].try_into().expect("K bytes"),
+            src[n - K..].try_into().expect("K bytes"),
+        );
+        for (d, &b) in dst[..K].iter_mut().zip(&head) {
+            d.write(b);
+        }
+        for (d, &b) in dst[n - K..].iter_mut().zip(&tail) {
+            d.write(b);
+        }
+    }
+    assert_eq!(dst.len(), src.len());
+    match src.len() {
+        16..=32 => both::<16>(dst, src),
+        8..=15 => both::<8>(dst, src),
+        4..=7 => both::<4>(dst, src),
+        _ => {
+            for (d, &b) in dst.iter_mut().zip(src) {
+                d.write(b);
+            }
+        }
     }
 }
 
@@ -243,6 +280,18 @@ mod tests {
         let mut buf = Vec::new();
         push_number(&mut buf, f64::NAN);
         assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn short_copies_of_every_length() {
+        let src: Vec<u8> = (1..=32).collect();
+        for n in 0..=32 {
+            let mut dst = vec![std::mem::MaybeUninit::new(0u8); n];
+            copy_short(&mut dst, &src[..n]);
+            // SAFETY: every byte was initialised above.
+            let got: Vec<u8> = dst.iter().map(|b| unsafe { b.assume_init() }).collect();
+            assert_eq!(got, &src[..n], "{n} bytes");
+        }
     }
 
     #[test]
