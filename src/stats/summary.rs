@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use super::quantile::{mean_sd, percentile_sorted, PERCENTILES};
-use super::rank::{centred_square_sum, spearman_with, Ranker};
+use super::rank::{centred_dots, spearman_from, Ranker};
 use crate::model::{Metric, METRICS, N_METRICS};
 use crate::scenario::InputId;
 
@@ -116,28 +116,32 @@ pub fn analyze(
                 let censored = all.iter().rev().take_while(|x| x.is_nan()).count();
                 (m, all[..all.len() - censored].to_vec())
             });
-            let spread = centred_square_sum(&ranks);
             Column {
                 summary,
                 ranks,
-                spread,
                 sorted,
             }
         })
         .collect();
     let summaries = columns.iter().filter_map(|c| c.summary.clone()).collect();
-    let pairs: Vec<(usize, usize)> = (0..N_METRICS)
+    // Every column's centred square sum, then every (metric, input) pair's
+    // cross sum, in one pass over the ranks.
+    let ranks: Vec<&[u32]> = columns.iter().map(|c| c.ranks.as_slice()).collect();
+    let sensitivities: Vec<(usize, usize)> = (0..N_METRICS)
         .flat_map(|k| (0..inputs.len()).map(move |i| (k, i)))
         .collect();
-    let sensitivity = pairs
-        .par_iter()
-        .map(|&(k, i)| SensitivityEntry {
+    let pairs: Vec<(usize, usize)> = (0..width)
+        .map(|j| (j, j))
+        .chain(sensitivities.iter().map(|&(k, i)| (i, inputs.len() + k)))
+        .collect();
+    let sums = centred_dots(&ranks, &pairs);
+    let sensitivity = sensitivities
+        .iter()
+        .zip(&sums[width..])
+        .map(|(&(k, i), &cross)| SensitivityEntry {
             metric: METRICS[k],
             input: inputs[i],
-            spearman: {
-                let (a, b) = (&columns[i], &columns[inputs.len() + k]);
-                spearman_with(&a.ranks, &b.ranks, a.spread, b.spread)
-            },
+            spearman: spearman_from(cross, sums[i], sums[inputs.len() + k]),
         })
         .collect();
     PathStatistics {
@@ -152,8 +156,6 @@ struct Column {
     summary: Option<MetricSummary>,
     /// Doubled ranks, in path order.
     ranks: Vec<u32>,
-    /// Σ (doubled rank − mean)², for the Spearman coefficients.
-    spread: i128,
     sorted: Option<(Metric, Vec<f64>)>,
 }
 
