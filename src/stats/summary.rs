@@ -1,7 +1,7 @@
 //! Exact summaries of the per-path metrics and the Spearman sensitivity of
 //! every metric to every uncertain input.
 
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use super::quantile::{mean_sd, percentile_sorted, PERCENTILES};
 use super::rank::{centred_dots, spearman_from, Ranker};
@@ -100,27 +100,53 @@ pub fn analyze(
 ) -> PathStatistics {
     let width = inputs.len() + N_METRICS;
     let mut strata = strata.unwrap_or_default().into_iter();
-    let jobs: Vec<(usize, Option<Vec<u32>>)> = (0..width)
+    let mut jobs: Vec<(usize, Option<Vec<u32>>)> = (0..width)
         .map(|j| (j, strata.next().filter(|_| j < inputs.len())))
         .collect();
-    let columns: Vec<Column> = jobs
-        .into_par_iter()
-        .map_init(Ranker::default, |ranker, (j, strata)| {
-            let ranks = strata
-                .and_then(|column| ranker.rank_by_strata(rows, width, j, column))
-                .unwrap_or_else(|| ranker.rank(rows, width, j));
-            let metric = j.checked_sub(inputs.len()).map(|k| METRICS[k]);
-            let summary = metric.map(|m| summarize(m, ranker.sorted()));
-            let sorted = metric.filter(|m| keep_sorted.contains(m)).map(|m| {
-                let all = ranker.sorted();
-                let censored = all.iter().rev().take_while(|x| x.is_nan()).count();
-                (m, all[..all.len() - censored].to_vec())
+    // Longest first: columns that need a sort (about 36 ms a million
+    // rows), then those ranked by their strata (about 13 ms), each thread
+    // taking the next job when it is free, so the threads finish within
+    // one short job of each other.
+    jobs.sort_by_key(|(j, strata)| (strata.is_some(), *j));
+    let rank_column = |ranker: &mut Ranker, (j, strata): (usize, Option<Vec<u32>>)| {
+        let ranks = strata
+            .and_then(|column| ranker.rank_by_strata(rows, width, j, column))
+            .unwrap_or_else(|| ranker.rank(rows, width, j));
+        let metric = j.checked_sub(inputs.len()).map(|k| METRICS[k]);
+        let summary = metric.map(|m| summarize(m, ranker.sorted()));
+        let sorted = metric.filter(|m| keep_sorted.contains(m)).map(|m| {
+            let all = ranker.sorted();
+            let censored = all.iter().rev().take_while(|x| x.is_nan()).count();
+            (m, all[..all.len() - censored].to_vec())
+        });
+        Column {
+            summary,
+            ranks,
+            sorted,
+        }
+    };
+    let queue = Mutex::new(jobs.into_iter());
+    let done: Vec<Mutex<Option<Column>>> = (0..width).map(|_| Mutex::new(None)).collect();
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            scope.spawn(|_| {
+                let mut ranker = Ranker::default();
+                loop {
+                    let job = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some(job) = job else { break };
+                    let j = job.0;
+                    let column = rank_column(&mut ranker, job);
+                    *done[j].lock().unwrap_or_else(|e| e.into_inner()) = Some(column);
+                }
             });
-            Column {
-                summary,
-                ranks,
-                sorted,
-            }
+        }
+    });
+    let columns: Vec<Column> = done
+        .into_iter()
+        .map(|c| {
+            c.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every column ranked")
         })
         .collect();
     let summaries = columns.iter().filter_map(|c| c.summary.clone()).collect();
