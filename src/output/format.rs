@@ -20,28 +20,38 @@ pub fn push_number(buf: &mut Vec<u8>, x: f64) {
         return;
     }
     if x.fract() == 0.0 && x.abs() < 1e16 {
-        // Room for an integer below 1e16: at most 17 bytes with its sign.
-        buf.reserve(17);
-        let len = buf.len();
-        let written = write_integer(&mut buf.spare_capacity_mut()[..17], x as i64);
-        // SAFETY: the first `written` bytes of the spare capacity were just
-        // written.
-        unsafe { buf.set_len(len + written) };
+        // An integer below 1e16: at most 17 bytes with its sign.
+        append(buf, 17, |out| write_integer(out, x as i64));
         return;
     }
     let mut text = zmij::Buffer::new();
     let text = text.format_finite(x).as_bytes();
     if x.abs() < 1e16 {
         // Below 1e16 the form has no exponent, or a negative one.
-        buf.reserve(24);
-        let len = buf.len();
-        copy_short(&mut buf.spare_capacity_mut()[..text.len()], text);
-        // SAFETY: the first `text.len()` bytes of the spare capacity were
-        // just written.
-        unsafe { buf.set_len(len + text.len()) };
+        append(buf, text.len(), |out| {
+            copy_short(out, text);
+            text.len()
+        });
     } else {
         buf.extend(text.iter().copied().filter(|&b| b != b'+'));
     }
+}
+
+/// Lets `write` fill up to `room` bytes of `buf`'s spare capacity and keeps
+/// the number of bytes it says it wrote.
+#[inline(always)]
+fn append(
+    buf: &mut Vec<u8>,
+    room: usize,
+    write: impl FnOnce(&mut [std::mem::MaybeUninit<u8>]) -> usize,
+) {
+    buf.reserve(room);
+    let len = buf.len();
+    let written = write(&mut buf.spare_capacity_mut()[..room]);
+    assert!(written <= room);
+    // SAFETY: `write` initialised the first `written` bytes of the spare
+    // capacity (each caller writes exactly the bytes it counts).
+    unsafe { buf.set_len(len + written) };
 }
 
 /// Copies `src` (at most 32 bytes) into `dst` of the same length with two

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::quantile::{percentile_sorted, PERCENTILES};
 use super::rank::sorting_order;
-use super::sketch::{finite_only, range_and_sum, Counter, Sketch, GROUP, RELATIVE_ERROR};
+use super::sketch::{finite_only, range_and_sum, Counter, Sketch, GROUP, RELATIVE_ERROR, ROWS};
 use crate::model::{Series, N_BAND_SERIES};
 
 /// Most monthly values (paths × months × banded series) kept for exact
@@ -24,8 +24,8 @@ pub const EXACT_BAND_VALUES: usize = 1 << 24;
 pub const MAX_PATHS_PER_FLUSH: usize = u16::MAX as usize;
 
 /// Most rows of a batch summed before the sum is added to the running
-/// (series, month) total.
-const ROWS_PER_SUM: usize = 256;
+/// (series, month) total: as many as [`Sketch::add_columns`] takes.
+const ROWS_PER_SUM: usize = ROWS;
 
 /// Sketches for every (series, month), indexed `series * months + month`.
 #[derive(Debug, Clone)]
@@ -51,15 +51,11 @@ impl<C: Counter> BandSketches<C> {
     /// [`BandSketches::add_batch`] (the workers' `u8` counters).
     pub fn add_batch_by_column(&mut self, batch: &[f64], paths: usize, sums: &mut [f64]) {
         let width = self.sketches.len();
-        let mut column = [0.0f64; ROWS_PER_SUM];
         for start in (0..paths).step_by(ROWS_PER_SUM) {
             let n = ROWS_PER_SUM.min(paths - start);
             let rows = &batch[start * width..(start + n) * width];
             for (i, (sketch, sum)) in self.sketches.iter_mut().zip(sums.iter_mut()).enumerate() {
-                for (j, slot) in column[..n].iter_mut().enumerate() {
-                    *slot = rows[j * width + i];
-                }
-                *sum += sketch.add_all(&column[..n]);
+                *sum += add_column(sketch, rows, width, i);
             }
         }
     }
@@ -68,6 +64,17 @@ impl<C: Counter> BandSketches<C> {
     pub fn heap_bytes(&self) -> usize {
         self.sketches.iter().map(Sketch::heap_bytes).sum()
     }
+}
+
+/// Adds column `i` of `rows` (at most [`ROWS_PER_SUM`] rows of `width`) to
+/// `sketch`, copied out of the rows; returns its sum.
+fn add_column<C: Counter>(sketch: &mut Sketch<C>, rows: &[f64], width: usize, i: usize) -> f64 {
+    let mut column = [0.0f64; ROWS_PER_SUM];
+    let n = rows.len() / width;
+    for (slot, row) in column[..n].iter_mut().zip(rows.chunks_exact(width)) {
+        *slot = row[i];
+    }
+    sketch.add_all(&column[..n])
 }
 
 impl BandSketches<u8> {
@@ -89,12 +96,11 @@ impl BandSketches<u8> {
                     *sum += add;
                 }
             }
-            let mut column = [0.0f64; ROWS_PER_SUM];
-            for i in grouped..width {
-                for (j, slot) in column[..n].iter_mut().enumerate() {
-                    *slot = rows[j * width + i];
-                }
-                sums[i] += self.sketches[i].add_all(&column[..n]);
+            let rest = self.sketches[grouped..]
+                .iter_mut()
+                .zip(&mut sums[grouped..]);
+            for (i, (sketch, sum)) in rest.enumerate() {
+                *sum += add_column(sketch, rows, width, grouped + i);
             }
         }
     }
@@ -221,5 +227,50 @@ impl ExactBlock {
 
     fn column(&self, i: usize) -> &[f64] {
         &self.values[i * self.paths..(i + 1) * self.paths]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_columns_at_a_time_give_the_bands_of_one_at_a_time() {
+        // 13 months: 91 columns, so eleven groups of eight and three
+        // columns counted one at a time; batches of 64 and of 5 paths,
+        // values of both signs, ties and zeros.
+        let months = 13;
+        let width = N_BAND_SERIES * months;
+        let mut rng = crate::test_rng::XorShift(41);
+        let (mut grouped, mut single) = (
+            BandSketches::<u8>::new(months),
+            BandSketches::<u8>::new(months),
+        );
+        let (mut sums_grouped, mut sums_single) = (vec![0.0; width], vec![0.0; width]);
+        let mut paths = 0;
+        for batch in [64, 5, 64, 64] {
+            let values: Vec<f64> = (0..batch * width)
+                .map(|i| match i % 5 {
+                    0 => 0.0,
+                    1 => 3.0,
+                    _ => (rng.unit() - 0.3) * 1e10 * (1 + i % width) as f64,
+                })
+                .collect();
+            grouped.add_batch(&values, batch, &mut sums_grouped);
+            single.add_batch_by_column(&values, batch, &mut sums_single);
+            paths += batch as u64;
+        }
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&sums_grouped), bits(&sums_single));
+        let (mut a, mut b) = (
+            BandSketches::<u32>::new(months),
+            BandSketches::<u32>::new(months),
+        );
+        a.absorb(&mut grouped);
+        b.absorb(&mut single);
+        assert_eq!(
+            Bands::finish(&a, &sums_grouped, paths),
+            Bands::finish(&b, &sums_single, paths)
+        );
     }
 }

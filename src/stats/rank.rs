@@ -408,20 +408,15 @@ pub fn spearman_from(ab: i128, aa: i128, bb: i128) -> f64 {
     ab as f64 / (aa as f64 * bb as f64).sqrt()
 }
 
-/// Spearman correlation from doubled ranks and their centred square sums:
-/// the Pearson correlation of the ranks, computed in exact integer
-/// arithmetic (so it is the same whatever the thread count). NaN when
-/// either column is constant.
-pub fn spearman_with(a: &[u32], b: &[u32], aa: i128, bb: i128) -> f64 {
-    if aa == 0 || bb == 0 {
-        return f64::NAN;
-    }
-    spearman_from(centred_dot(a, b), aa, bb)
-}
-
-/// Spearman correlation of two columns of doubled ranks.
+/// Spearman correlation of two columns of doubled ranks: the Pearson
+/// correlation of the ranks, computed in exact integer arithmetic (so it is
+/// the same whatever the thread count). NaN when either column is constant.
 pub fn spearman(a: &[u32], b: &[u32]) -> f64 {
-    spearman_with(a, b, centred_square_sum(a), centred_square_sum(b))
+    spearman_from(
+        centred_dot(a, b),
+        centred_square_sum(a),
+        centred_square_sum(b),
+    )
 }
 
 #[cfg(test)]

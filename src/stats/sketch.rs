@@ -490,7 +490,7 @@ impl Sketch<u32> {
 }
 
 mod columns;
-pub use columns::GROUP;
+pub use columns::{GROUP, ROWS};
 
 #[cfg(test)]
 mod tests;
