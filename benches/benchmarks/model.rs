@@ -3,7 +3,10 @@
 
 use std::hint::black_box;
 
-use capsim::model::{demand, run_path, run_path_with_demand, ModelShape, NoSeries, Scratch};
+use capsim::model::{
+    demand, run_path, run_path_with_demand, run_paths_with_demand, ModelShape, NoSeries, Scratch,
+    MONTH_LANES,
+};
 use capsim::sampling::Sampler;
 use capsim::scenario::{Scenario, N_INPUTS};
 use criterion::{Criterion, Throughput};
@@ -30,9 +33,9 @@ pub fn bench(c: &mut Criterion) {
             let mut x = [0.0; N_INPUTS];
             sampler.draw(p, &mut x, &mut drawn);
             sampler.shocks(p, &mut shocks[..scenario.months - 1]);
-            let mut rd = vec![0.0; scenario.months];
-            demand::<1>([&x], &shape, [&shocks], [&mut rd]);
-            (x, rd)
+            let mut rd = vec![[0.0]; scenario.months];
+            demand::<1>([&x], &shape, [&shocks], &mut rd);
+            (x, rd.into_flattened())
         })
         .collect();
     group.throughput(Throughput::Elements(64));
@@ -43,6 +46,33 @@ pub fn bench(c: &mut Criterion) {
                     black_box(x),
                     &shape,
                     rd,
+                    &mut scratch,
+                    &mut NoSeries,
+                ));
+            }
+        })
+    });
+    // The same 64 paths eight at a time, as the engine runs them (the
+    // vector code where the processor has AVX-512F or AVX2).
+    type Eight<'a> = ([&'a [f64; N_INPUTS]; MONTH_LANES], Vec<[f64; MONTH_LANES]>);
+    let eights: Vec<Eight> = paths
+        .chunks_exact(MONTH_LANES)
+        .map(|eight| {
+            let x = std::array::from_fn(|l| &eight[l].0);
+            let rd = (0..scenario.months)
+                .map(|m| std::array::from_fn(|l| eight[l].1[m]))
+                .collect();
+            (x, rd)
+        })
+        .collect();
+    group.bench_function("given_demand_64_paths_in_lanes", |b| {
+        b.iter(|| {
+            for (x, rd) in &eights {
+                black_box(run_paths_with_demand(
+                    black_box(*x),
+                    &shape,
+                    rd,
+                    0,
                     &mut scratch,
                     &mut NoSeries,
                 ));
@@ -88,7 +118,7 @@ fn bench_lanes<const L: usize>(
     let mut x = [[0.0; N_INPUTS]; L];
     let mut drawn = vec![0.0; sampler.uncertain_ids().len()];
     let mut shocks: [Vec<f64>; L] = std::array::from_fn(|_| vec![0.0; shape.months]);
-    let mut out: [Vec<f64>; L] = std::array::from_fn(|_| vec![0.0; shape.months]);
+    let mut out = vec![[0.0; L]; shape.months];
     for l in 0..L {
         sampler.draw(l as u64, &mut x[l], &mut drawn);
         sampler.shocks(l as u64, &mut shocks[l][..shape.months - 1]);
@@ -100,7 +130,7 @@ fn bench_lanes<const L: usize>(
                 black_box(&x).each_ref(),
                 shape,
                 shocks.each_ref().map(Vec::as_slice),
-                out.each_mut().map(Vec::as_mut_slice),
+                &mut out,
             )
         })
     });

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 
 use super::{BATCH, N_BAND_SERIES};
 use crate::model::{
-    self, run_path_with_demand, KeepSeries, ModelShape, NoSeries, Scratch, SeriesSink, LANES,
-    N_SERIES,
+    self, run_paths_with_demand, LaneSink, ModelShape, NoSeries, PathMetrics, Scratch, LANES,
+    MONTH_LANES, N_SERIES,
 };
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, N_INPUTS};
@@ -33,9 +33,10 @@ pub(super) struct Context<'a> {
 pub(super) struct Worker {
     x: [[f64; N_INPUTS]; LANES],
     shocks: [Vec<f64>; LANES],
-    demand: [Vec<f64>; LANES],
+    /// Rd(m) of the group's paths, `[month][lane]`.
+    demand: Vec<[f64; LANES]>,
     scratch: Scratch,
-    batch: Vec<f64>,
+    batch: LineAligned,
 }
 
 impl Worker {
@@ -43,9 +44,9 @@ impl Worker {
         Worker {
             x: [[0.0; N_INPUTS]; LANES],
             shocks: std::array::from_fn(|_| vec![0.0; months]),
-            demand: std::array::from_fn(|_| vec![0.0; months]),
+            demand: vec![[0.0; LANES]; months],
             scratch: Scratch::new(months),
-            batch: vec![0.0; N_BAND_SERIES * months * BATCH],
+            batch: LineAligned::new(N_BAND_SERIES * months * BATCH),
         }
     }
 
@@ -76,9 +77,9 @@ impl Worker {
                 self.group(ctx, first + start + group, group, rows, &mut partial);
             }
             if let Some(block) = &mut partial.exact {
-                block.add_batch(&self.batch, start, len, &mut partial.sums);
+                block.add_batch(self.batch.get(), start, len, &mut partial.sums);
             } else if let Some(sketches) = sketches.as_deref_mut() {
-                sketches.add_batch(&self.batch, len, &mut partial.sums);
+                sketches.add_batch(self.batch.get(), len, &mut partial.sums);
             }
         }
         partial
@@ -105,85 +106,254 @@ impl Worker {
                     .shocks(path, &mut self.shocks[l][..shock_months]);
             }
         }
-        if lanes == LANES {
-            model::demand::<LANES>(
-                self.x.each_ref(),
-                &ctx.shape,
-                self.shocks.each_ref().map(Vec::as_slice),
-                self.demand.each_mut().map(Vec::as_mut_slice),
-            );
-        } else {
-            for l in 0..lanes {
-                model::demand::<1>(
-                    [&self.x[l]],
-                    &ctx.shape,
-                    [&self.shocks[l]],
-                    [&mut self.demand[l]],
-                );
+        // Demand for all LANES lanes (those past the group's paths hold an
+        // earlier path's inputs, or zeros, and their results are not read).
+        model::demand::<LANES>(
+            self.x.each_ref(),
+            &ctx.shape,
+            self.shocks.each_ref().map(Vec::as_slice),
+            &mut self.demand,
+        );
+        // The rest of the model, MONTH_LANES paths at a time (the same
+        // numbers as one at a time).
+        let mut l = 0;
+        while l < lanes {
+            let rows = &mut rows[l * ctx.width..];
+            if l + MONTH_LANES <= lanes {
+                self.month_loop::<MONTH_LANES>(ctx, first, slot, l, rows, partial);
+                l += MONTH_LANES;
+            } else {
+                self.month_loop::<1>(ctx, first, slot, l, rows, partial);
+                l += 1;
             }
         }
-        for (l, row) in rows.chunks_mut(ctx.width).enumerate() {
-            let (x, demand) = (&self.x[l], &self.demand[l]);
-            if !ctx.bands {
-                let metrics =
-                    run_path_with_demand(x, &ctx.shape, demand, &mut self.scratch, &mut NoSeries);
-                row[ctx.n_inputs..].copy_from_slice(&metrics);
-                continue;
-            }
-            let mut sink = BatchSink::new(&mut self.batch, ctx.months, slot + l);
-            let metrics = if first + l < ctx.keep {
-                let mut kept = KeepSeries(Vec::with_capacity(ctx.months));
-                let m = run_path_with_demand(
+    }
+
+    /// Runs the month loop of the `L` paths from lane `lane` of the group
+    /// (path `first + lane`, batch slot `slot + lane`), writing their
+    /// metrics into the first `L` rows of `rows` and their series into the
+    /// batch.
+    fn month_loop<const L: usize>(
+        &mut self,
+        ctx: &Context<'_>,
+        first: usize,
+        slot: usize,
+        lane: usize,
+        rows: &mut [f64],
+        partial: &mut ChunkPartial,
+    ) {
+        let x: [&[f64; N_INPUTS]; L] = std::array::from_fn(|l| &self.x[lane + l]);
+        let demand = self.demand.as_slice();
+        let scratch = &mut self.scratch;
+        let metrics: [PathMetrics; L] = if ctx.bands {
+            let mut sink = BatchSink::<L>::new(self.batch.get_mut(), ctx.months, slot + lane);
+            // The first `keep` paths also keep their full series.
+            let kept = ctx.keep.saturating_sub(first + lane).min(L);
+            if kept > 0 {
+                let mut keep = KeepLanes(vec![Vec::with_capacity(ctx.months); kept]);
+                let metrics = run_paths_with_demand(
                     x,
                     &ctx.shape,
                     demand,
-                    &mut self.scratch,
-                    &mut Tee(&mut sink, &mut kept),
+                    lane,
+                    scratch,
+                    &mut Tee(&mut sink, &mut keep),
                 );
-                partial.trajectories.push(kept.0);
-                m
+                partial.trajectories.extend(keep.0);
+                metrics
             } else {
-                run_path_with_demand(x, &ctx.shape, demand, &mut self.scratch, &mut sink)
-            };
-            row[ctx.n_inputs..].copy_from_slice(&metrics);
+                run_paths_with_demand(x, &ctx.shape, demand, lane, scratch, &mut sink)
+            }
+        } else {
+            run_paths_with_demand(x, &ctx.shape, demand, lane, scratch, &mut NoSeries)
+        };
+        for (row, metrics) in rows.chunks_mut(ctx.width).zip(&metrics) {
+            row[ctx.n_inputs..].copy_from_slice(metrics);
         }
     }
 }
 
-/// Writes one path's series into its slot of a batch buffer laid out
-/// path-major, `[path in batch][series][month]` (so a path's writes are
-/// sequential), adding total spend as a seventh series.
-struct BatchSink<'a> {
-    series: [&'a mut [f64]; N_BAND_SERIES],
+/// Doubles whose first one starts a cache line (64 bytes): with 8 × 120
+/// months a row, every run of eight values that the sink writes and the
+/// sketches read from a multiple of eight is then one line, not two.
+struct LineAligned {
+    values: Vec<f64>,
+    start: usize,
+    len: usize,
 }
 
-impl<'a> BatchSink<'a> {
+impl LineAligned {
+    fn new(len: usize) -> Self {
+        let values = vec![0.0; len + 7];
+        // (`align_offset` may in principle give up; the values are then
+        // used where they are, only slower.)
+        let start = values.as_ptr().align_offset(64).min(7);
+        LineAligned { values, start, len }
+    }
+
+    fn get(&self) -> &[f64] {
+        &self.values[self.start..self.start + self.len]
+    }
+
+    fn get_mut(&mut self) -> &mut [f64] {
+        &mut self.values[self.start..self.start + self.len]
+    }
+}
+
+/// Months a [`BatchSink`] holds before writing them to the batch.
+const STAGED: usize = 8;
+
+/// Writes `L` paths' series into their slots of a batch buffer laid out
+/// path-major, `[path in batch][series][month]` (the layout the sketches
+/// read), adding total spend as a seventh series. The month loop hands
+/// over each month's values lane by lane; they are held for [`STAGED`]
+/// months and then written path by path, a run of months at a time.
+struct BatchSink<'a, const L: usize> {
+    /// The rows of the `L` paths' slots.
+    rows: &'a mut [f64],
+    months: usize,
+    /// The held months: `[series][month − first held][lane]`.
+    staged: [[[f64; L]; STAGED]; N_BAND_SERIES],
+}
+
+impl<'a, const L: usize> BatchSink<'a, L> {
     fn new(batch: &'a mut [f64], months: usize, slot: usize) -> Self {
         let width = N_BAND_SERIES * months;
-        let mut rows = batch[slot * width..(slot + 1) * width].chunks_exact_mut(months);
         BatchSink {
-            series: std::array::from_fn(|_| rows.next().unwrap_or_default()),
+            rows: &mut batch[slot * width..(slot + L) * width],
+            months,
+            staged: [[[0.0; L]; STAGED]; N_BAND_SERIES],
+        }
+    }
+
+    /// Writes the `count` held months from month `start` on.
+    #[inline(always)]
+    fn write(&mut self, start: usize, count: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if count == STAGED && std::arch::is_x86_feature_detected!("avx512f") {
+            if let Some(staged) = (&self.staged as &dyn std::any::Any).downcast_ref() {
+                // SAFETY: the processor has AVX-512F (checked just above).
+                unsafe { write_eight_avx512(staged, self.rows, self.months, start) };
+                return;
+            }
+        }
+        let months = self.months;
+        for (l, row) in self
+            .rows
+            .chunks_exact_mut(N_BAND_SERIES * months)
+            .enumerate()
+        {
+            for (series, staged) in row.chunks_exact_mut(months).zip(&self.staged) {
+                for (to, held) in series[start..start + count].iter_mut().zip(staged) {
+                    *to = held[l];
+                }
+            }
         }
     }
 }
 
-impl SeriesSink for BatchSink<'_> {
-    #[inline]
-    fn month(&mut self, m: usize, values: &[f64; N_SERIES]) {
-        for (series, &v) in self.series.iter_mut().zip(values) {
-            series[m] = v;
+/// [`BatchSink::write`] of eight held months of eight lanes with AVX-512F:
+/// each series' 8 × 8 block transposed in registers (24 shuffles), then
+/// eight stores of a lane's eight months.
+///
+/// # Safety
+/// The processor must have AVX-512F.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn write_eight_avx512(
+    staged: &[[[f64; 8]; STAGED]; N_BAND_SERIES],
+    rows: &mut [f64],
+    months: usize,
+    start: usize,
+) {
+    use std::arch::x86_64::*;
+    let width = N_BAND_SERIES * months;
+    assert!(rows.len() == 8 * width && start + STAGED <= months);
+    // Elements 0, 1 of each 128-bit lane of `a` then of `b` (low) and
+    // elements 2, 3 (high), for `_mm512_permutex2var_pd`.
+    let low = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+    let high = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+    for (s, block) in staged.iter().enumerate() {
+        // SAFETY: each row of `block` is eight doubles.
+        let r: [__m512d; 8] =
+            std::array::from_fn(|k| unsafe { _mm512_loadu_pd(block[k].as_ptr()) });
+        // t: pairs of months side by side; u: four months; out: eight.
+        let t = [
+            _mm512_unpacklo_pd(r[0], r[1]),
+            _mm512_unpackhi_pd(r[0], r[1]),
+            _mm512_unpacklo_pd(r[2], r[3]),
+            _mm512_unpackhi_pd(r[2], r[3]),
+            _mm512_unpacklo_pd(r[4], r[5]),
+            _mm512_unpackhi_pd(r[4], r[5]),
+            _mm512_unpacklo_pd(r[6], r[7]),
+            _mm512_unpackhi_pd(r[6], r[7]),
+        ];
+        let u = [
+            _mm512_permutex2var_pd(t[0], low, t[2]),
+            _mm512_permutex2var_pd(t[0], high, t[2]),
+            _mm512_permutex2var_pd(t[1], low, t[3]),
+            _mm512_permutex2var_pd(t[1], high, t[3]),
+            _mm512_permutex2var_pd(t[4], low, t[6]),
+            _mm512_permutex2var_pd(t[4], high, t[6]),
+            _mm512_permutex2var_pd(t[5], low, t[7]),
+            _mm512_permutex2var_pd(t[5], high, t[7]),
+        ];
+        // Lane l's months: lanes 0, 2, 1, 3 from the low halves of u,
+        // lanes 4, 6, 5, 7 from the high halves.
+        let lanes = [
+            (0, _mm512_shuffle_f64x2::<0x44>(u[0], u[4])),
+            (4, _mm512_shuffle_f64x2::<0xee>(u[0], u[4])),
+            (2, _mm512_shuffle_f64x2::<0x44>(u[1], u[5])),
+            (6, _mm512_shuffle_f64x2::<0xee>(u[1], u[5])),
+            (1, _mm512_shuffle_f64x2::<0x44>(u[2], u[6])),
+            (5, _mm512_shuffle_f64x2::<0xee>(u[2], u[6])),
+            (3, _mm512_shuffle_f64x2::<0x44>(u[3], u[7])),
+            (7, _mm512_shuffle_f64x2::<0xee>(u[3], u[7])),
+        ];
+        for (l, months_of_lane) in lanes {
+            let at = l * width + s * months + start;
+            let to = &mut rows[at..at + STAGED];
+            // SAFETY: `to` is eight doubles.
+            unsafe { _mm512_storeu_pd(to.as_mut_ptr(), months_of_lane) };
+        }
+    }
+}
+
+impl<const L: usize> LaneSink<L> for BatchSink<'_, L> {
+    #[inline(always)]
+    fn month(&mut self, m: usize, values: &[[f64; L]; N_SERIES]) {
+        let k = m % STAGED;
+        for (staged, lanes) in self.staged.iter_mut().zip(values) {
+            staged[k] = *lanes;
         }
         // Total spend, banded for the fan chart.
-        self.series[N_SERIES][m] = values[1] + values[2];
+        for (l, spend) in self.staged[N_SERIES][k].iter_mut().enumerate() {
+            *spend = values[1][l] + values[2][l];
+        }
+        if k + 1 == STAGED || m + 1 == self.months {
+            self.write(m - k, k + 1);
+        }
     }
 }
 
-/// Sends each month to two sinks (batch and trajectory).
+/// Keeps every month of the first lanes' paths, `[lane][month][series]`
+/// (trajectories).
+struct KeepLanes(Vec<Vec<[f64; N_SERIES]>>);
+
+impl<const L: usize> LaneSink<L> for KeepLanes {
+    fn month(&mut self, _: usize, values: &[[f64; L]; N_SERIES]) {
+        for (l, kept) in self.0.iter_mut().enumerate() {
+            kept.push(values.map(|lanes| lanes[l]));
+        }
+    }
+}
+
+/// Sends each month to two sinks (batch and trajectories).
 struct Tee<'a, A, B>(&'a mut A, &'a mut B);
 
-impl<A: SeriesSink, B: SeriesSink> SeriesSink for Tee<'_, A, B> {
-    #[inline]
-    fn month(&mut self, m: usize, values: &[f64; N_SERIES]) {
+impl<const L: usize, A: LaneSink<L>, B: LaneSink<L>> LaneSink<L> for Tee<'_, A, B> {
+    #[inline(always)]
+    fn month(&mut self, m: usize, values: &[[f64; L]; N_SERIES]) {
         self.0.month(m, values);
         self.1.month(m, values);
     }
@@ -212,4 +382,52 @@ pub(super) struct ChunkPartial {
     pub(super) trajectories: Vec<Vec<[f64; N_SERIES]>>,
     /// The chunk's monthly values, for exact bands.
     pub(super) exact: Option<ExactBlock>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_batch_sink_puts_every_value_in_its_path_series_and_month() {
+        // Eight lanes from slot 3 and one lane at slot 12 of a 16-slot
+        // batch, at horizons with and without a partial last block of
+        // STAGED months (whole blocks take the AVX-512 transpose where the
+        // processor has it).
+        for months in [5, 8, 13, 120] {
+            let width = N_BAND_SERIES * months;
+            let mut batch = LineAligned::new(16 * width);
+            assert_eq!(batch.get().as_ptr().addr() % 64, 0);
+            let value = |slot: usize, s: usize, m: usize| (slot * 10_000 + s * 1000 + m) as f64;
+            let mut eight = BatchSink::<8>::new(batch.get_mut(), months, 3);
+            for m in 0..months {
+                eight.month(
+                    m,
+                    &std::array::from_fn(|s| std::array::from_fn(|l| value(3 + l, s, m))),
+                );
+            }
+            let mut one = BatchSink::<1>::new(batch.get_mut(), months, 12);
+            for m in 0..months {
+                one.month(m, &std::array::from_fn(|s| [value(12, s, m)]));
+            }
+            let batch = batch.get();
+            for slot in 0..16 {
+                for s in 0..N_BAND_SERIES {
+                    for m in 0..months {
+                        let want = match slot {
+                            3..=10 | 12 if s < N_SERIES => value(slot, s, m),
+                            // Total spend: capex plus opex.
+                            3..=10 | 12 => value(slot, 1, m) + value(slot, 2, m),
+                            _ => 0.0,
+                        };
+                        let got = batch[slot * width + s * months + m];
+                        assert_eq!(
+                            got, want,
+                            "{months} months: slot {slot}, series {s}, month {m}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

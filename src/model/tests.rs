@@ -348,7 +348,7 @@ fn varied_demand_paths() -> (Vec<[f64; N_INPUTS]>, Vec<Vec<f64>>, ModelShape) {
 /// One of the demand functions: [`demand`], or the baseline code it
 /// dispatches to without AVX2.
 type DemandFn<const L: usize> =
-    fn([&[f64; N_INPUTS]; L], &ModelShape, [&[f64]; L], [&mut [f64]; L]);
+    fn([&[f64; N_INPUTS]; L], &ModelShape, [&[f64]; L], &mut [[f64; L]]);
 
 /// Demand of the paths, `L` at a time through [`demand`].
 fn demand_of<const L: usize>(
@@ -370,13 +370,9 @@ fn demand_by<const L: usize>(
     for start in (0..xs.len()).step_by(L) {
         let x: [&[f64; N_INPUTS]; L] = std::array::from_fn(|l| &xs[start + l]);
         let z: [&[f64]; L] = std::array::from_fn(|l| shocks[start + l].as_slice());
-        let mut group = vec![vec![0.0; shape.months]; L];
-        let o: [&mut [f64]; L] = {
-            let mut it = group.iter_mut();
-            std::array::from_fn(|_| it.next().map(Vec::as_mut_slice).unwrap_or_default())
-        };
-        run(x, shape, z, o);
-        out.extend(group);
+        let mut rows = vec![[0.0; L]; shape.months];
+        run(x, shape, z, &mut rows);
+        out.extend((0..L).map(|l| rows.iter().map(|row| row[l]).collect()));
     }
     out
 }
@@ -439,7 +435,7 @@ fn via_avx2<const L: usize>(
     x: [&[f64; N_INPUTS]; L],
     shape: &ModelShape,
     shocks: [&[f64]; L],
-    out: [&mut [f64]; L],
+    out: &mut [[f64; L]],
 ) {
     assert!(std::arch::is_x86_feature_detected!("avx2"));
     // SAFETY: checked just above.
@@ -453,7 +449,7 @@ fn via_avx512<const L: usize>(
     x: [&[f64; N_INPUTS]; L],
     shape: &ModelShape,
     shocks: [&[f64]; L],
-    out: [&mut [f64]; L],
+    out: &mut [[f64; L]],
 ) {
     assert!(std::arch::is_x86_feature_detected!("avx512f"));
     // SAFETY: checked just above.
@@ -533,5 +529,203 @@ fn a_memo_recomputes_only_for_a_new_argument() {
         let got = memo.get(x, f);
         assert_eq!(got.to_bits(), libm::pow(x, 1.0 / 12.0).to_bits(), "{x}");
         assert_eq!(calls.get(), computed, "{x}");
+    }
+}
+
+/// Inputs for the month loop, as varied as the model meets and beyond:
+/// ramps, delays and lags from none to past the horizon, hardware lives
+/// from one month, targets below the initial capacity, no build rate,
+/// cash that never dips and cash that dips and recovers; with demand from
+/// the varied demand paths.
+fn varied_month_loop_paths(n: usize) -> (Vec<[f64; N_INPUTS]>, Vec<Vec<f64>>) {
+    let (demand_x, shocks, demand_shape) = varied_demand_paths();
+    let demand = demand_of::<1>(&demand_x, &shocks, &demand_shape);
+    let mut rng = crate::test_rng::XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut unit = || rng.unit();
+    let mut xs = Vec::new();
+    let mut rds = Vec::new();
+    for p in 0..n {
+        let pick = |u: f64, choices: &[f64]| choices[(u * choices.len() as f64) as usize];
+        xs.push(inputs(&[
+            (
+                InputId::TargetGw,
+                pick(unit(), &[0.5, 5.0, 30.0, 30.0, 250.0]),
+            ),
+            (InputId::InitialGw, pick(unit(), &[0.0, 1.0, 2.0, 40.0])),
+            (
+                InputId::RateGwPerWeek,
+                pick(unit(), &[0.0, 0.1, 0.6, 1.0, 3.0]),
+            ),
+            (
+                InputId::RampMonths,
+                pick(unit(), &[0.0, 0.0, 2.5, 12.0, 1e9]),
+            ),
+            (
+                InputId::StartDelayMonths,
+                pick(unit(), &[0.0, 0.49, 3.5, 30.0, 500.0]),
+            ),
+            (
+                InputId::LagMonths,
+                pick(unit(), &[0.0, 1.0, 18.4, 119.6, 500.0]),
+            ),
+            (
+                InputId::HardwareLifeYears,
+                pick(unit(), &[0.01, 0.5, 4.0, 5.3, 40.0]),
+            ),
+            (InputId::PerGwUsd, 2e10 + 4e10 * unit()),
+            (InputId::AnnualDecline, 0.3 * unit() - 0.05),
+            (InputId::HardwareShare, unit()),
+            (InputId::PowerPriceUsdPerMwh, 150.0 * unit()),
+            (InputId::Utilization, unit()),
+            (InputId::FixedOpexPerGwYearUsd, 1e9 * unit()),
+            (
+                InputId::PerGwYearUsd,
+                pick(unit(), &[1e9, 1e10, 2e10, 1e12]),
+            ),
+            (InputId::Margin, 1.5 * unit() - 0.2),
+            (InputId::InitialCashUsd, pick(unit(), &[0.0, 1e11, 1e14])),
+            (InputId::DiscountRate, 0.2 * unit()),
+            (InputId::CommitmentUsd, 1e12 + 1e12 * unit()),
+        ]));
+        rds.push(demand[p % demand.len()].clone());
+    }
+    (xs, rds)
+}
+
+/// Keeps each lane's monthly series (for comparing groupings).
+struct KeepLanes(Vec<Vec<[f64; N_SERIES]>>);
+
+impl<const L: usize> LaneSink<L> for KeepLanes {
+    fn month(&mut self, _: usize, values: &[[f64; L]; N_SERIES]) {
+        for (l, kept) in self.0.iter_mut().enumerate() {
+            kept.push(values.map(|lanes| lanes[l]));
+        }
+    }
+}
+
+/// One of the month loops: [`run_paths_with_demand`] or a compiled copy.
+type MonthLoopFn<const L: usize> = fn(
+    [&[f64; N_INPUTS]; L],
+    &ModelShape,
+    &[[f64; L]],
+    usize,
+    &mut Scratch,
+    &mut KeepLanes,
+) -> [PathMetrics; L];
+
+/// Every path's metrics and series (as bits), `L` paths at a time through
+/// `run`.
+fn month_loop_by<const L: usize>(
+    run: MonthLoopFn<L>,
+    xs: &[[f64; N_INPUTS]],
+    rds: &[Vec<f64>],
+    shape: &ModelShape,
+) -> Vec<(Vec<u64>, Vec<u64>)> {
+    let mut scratch = Scratch::new(shape.months);
+    let mut out = Vec::new();
+    for start in (0..xs.len()).step_by(L) {
+        let x: [&[f64; N_INPUTS]; L] = std::array::from_fn(|l| &xs[start + l]);
+        let demand: Vec<[f64; L]> = (0..shape.months)
+            .map(|m| std::array::from_fn(|l| rds[start + l][m]))
+            .collect();
+        let mut kept = KeepLanes(vec![Vec::new(); L]);
+        let metrics = run(x, shape, &demand, 0, &mut scratch, &mut kept);
+        for (m, series) in metrics.iter().zip(kept.0) {
+            out.push((
+                m.iter().map(|v| v.to_bits()).collect(),
+                series.iter().flatten().map(|v| v.to_bits()).collect(),
+            ));
+        }
+    }
+    out
+}
+
+/// [`super::run_paths_avx2`] as a safe function (the processor must have
+/// AVX2).
+#[cfg(target_arch = "x86_64")]
+fn month_loop_avx2<const L: usize>(
+    x: [&[f64; N_INPUTS]; L],
+    shape: &ModelShape,
+    demand: &[[f64; L]],
+    lane: usize,
+    scratch: &mut Scratch,
+    sink: &mut KeepLanes,
+) -> [PathMetrics; L] {
+    assert!(std::arch::is_x86_feature_detected!("avx2"));
+    // SAFETY: checked just above.
+    unsafe { super::run_paths_avx2(x, shape, demand, lane, scratch, sink) }
+}
+
+/// [`super::run_paths_avx512`] as a safe function (the processor must have
+/// AVX-512F).
+#[cfg(target_arch = "x86_64")]
+fn month_loop_avx512<const L: usize>(
+    x: [&[f64; N_INPUTS]; L],
+    shape: &ModelShape,
+    demand: &[[f64; L]],
+    lane: usize,
+    scratch: &mut Scratch,
+    sink: &mut KeepLanes,
+) -> [PathMetrics; L] {
+    assert!(std::arch::is_x86_feature_detected!("avx512f"));
+    // SAFETY: checked just above.
+    unsafe { super::run_paths_avx512(x, shape, demand, lane, scratch, sink) }
+}
+
+#[test]
+fn the_month_loop_of_many_lanes_is_bit_for_bit_that_of_one_in_every_copy() {
+    // 200 varied paths, one at a time in the baseline code against
+    // MONTH_LANES at a time in each compiled copy the processor has (under
+    // `--release`, the vector code a run uses), with and without the
+    // capacity limit, at a horizon of whole staging blocks and not.
+    let mut copies: Vec<(&str, MonthLoopFn<MONTH_LANES>)> = vec![
+        (
+            "dispatched",
+            run_paths_with_demand::<MONTH_LANES, MONTH_LANES, KeepLanes>,
+        ),
+        (
+            "baseline",
+            super::run_paths_in::<MONTH_LANES, MONTH_LANES, KeepLanes>,
+        ),
+    ];
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            copies.push(("AVX2", month_loop_avx2::<MONTH_LANES>));
+        }
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            copies.push(("AVX-512", month_loop_avx512::<MONTH_LANES>));
+        }
+    }
+    let (xs, rds) = varied_month_loop_paths(200);
+    for (months, has_capacity_limit) in [(120, false), (120, true), (13, true)] {
+        let shape = ModelShape {
+            months,
+            has_half_life: false,
+            has_cap: false,
+            has_capacity_limit,
+        };
+        let one = month_loop_by::<1>(super::run_paths_in::<1, 1, KeepLanes>, &xs, &rds, &shape);
+        // The single path through the public one-path function as well.
+        for (p, (metrics, _)) in one.iter().enumerate() {
+            let mut scratch = Scratch::new(months);
+            let m = run_path_with_demand(&xs[p], &shape, &rds[p], &mut scratch, &mut NoSeries);
+            let bits: Vec<u64> = m.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(&bits, metrics, "path {p}");
+        }
+        for (name, run) in &copies {
+            let many = month_loop_by::<MONTH_LANES>(*run, &xs, &rds, &shape);
+            for (p, (a, b)) in many.iter().zip(&one).enumerate() {
+                assert_eq!(a, b, "{name}, path {p}, {months} months");
+            }
+        }
+        // The inputs reach every branch of the loop somewhere.
+        let metric = |p: usize, which: Metric| f64::from_bits(one[p].0[which as usize]);
+        let count = |f: &dyn Fn(usize) -> bool| (0..xs.len()).filter(|&p| f(p)).count();
+        assert!(count(&|p| metric(p, Metric::TargetMonth).is_nan()) > 0);
+        assert!(count(&|p| metric(p, Metric::TargetMonth) > 0.0) > 0);
+        assert!(count(&|p| metric(p, Metric::BreakevenMonth).is_nan()) > 0);
+        assert!(count(&|p| metric(p, Metric::BreakevenMonth) > 0.0) > 0);
+        assert!(count(&|p| metric(p, Metric::BreakevenMonth) == 0.0) > 0);
     }
 }
