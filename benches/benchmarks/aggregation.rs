@@ -46,10 +46,22 @@ pub fn bench(c: &mut Criterion) {
 const MONTHS: usize = 120;
 const BATCH: usize = 64;
 
+/// A batch of the engine: its values start a cache line (64 bytes).
+struct Batch {
+    values: Vec<f64>,
+    start: usize,
+}
+
+impl Batch {
+    fn get(&self) -> &[f64] {
+        &self.values[self.start..self.start + BATCH * N_BAND_SERIES * MONTHS]
+    }
+}
+
 /// `n` batches of 64 paths of the default scenario, laid out as the engine
-/// feeds them (path-major: each path's 7 series × 120 months), so the
-/// sketches see the spread of real values.
-fn model_batches(n: usize) -> Vec<Vec<f64>> {
+/// feeds them (path-major: each path's 7 series × 120 months, from the
+/// start of a cache line), so the sketches see the spread of real values.
+fn model_batches(n: usize) -> Vec<Batch> {
     let scenario = Scenario::builtin(&[]).unwrap();
     let sampler = Sampler::new(&scenario).unwrap();
     let shape = ModelShape::of(&scenario);
@@ -59,7 +71,9 @@ fn model_batches(n: usize) -> Vec<Vec<f64>> {
     let mut scratch = Scratch::new(MONTHS);
     (0..n)
         .map(|b| {
-            let mut batch = Vec::with_capacity(BATCH * N_BAND_SERIES * MONTHS);
+            let mut batch: Vec<f64> = Vec::with_capacity(BATCH * N_BAND_SERIES * MONTHS + 7);
+            let start = batch.as_ptr().align_offset(64);
+            batch.resize(start, 0.0);
             for p in 0..BATCH {
                 let path = (b * BATCH + p) as u64;
                 sampler.draw(path, &mut x, &mut drawn);
@@ -72,7 +86,10 @@ fn model_batches(n: usize) -> Vec<Vec<f64>> {
                 // Total spend, as the engine bands it.
                 batch.extend(kept.0.iter().map(|m| m[1] + m[2]));
             }
-            batch
+            Batch {
+                values: batch,
+                start,
+            }
         })
         .collect()
 }
@@ -82,7 +99,7 @@ fn model_batches(n: usize) -> Vec<Vec<f64>> {
 fn sketch_batches<C: Counter>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
-    batches: &[Vec<f64>],
+    batches: &[Batch],
     feed: fn(&mut BandSketches<C>, &[f64], usize, &mut [f64]),
 ) {
     let mut sketches = BandSketches::<C>::new(MONTHS);
@@ -95,7 +112,12 @@ fn sketch_batches<C: Counter>(
                 merged.absorb(&mut sketches);
                 added = 0;
             }
-            feed(&mut sketches, black_box(&batches[next]), BATCH, &mut sums);
+            feed(
+                &mut sketches,
+                black_box(batches[next].get()),
+                BATCH,
+                &mut sums,
+            );
             next = (next + 1) % batches.len();
             added += BATCH;
         })
