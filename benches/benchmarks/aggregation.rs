@@ -72,7 +72,8 @@ fn model_batches(n: usize) -> Vec<Batch> {
     (0..n)
         .map(|b| {
             let mut batch: Vec<f64> = Vec::with_capacity(BATCH * N_BAND_SERIES * MONTHS + 7);
-            let start = batch.as_ptr().align_offset(64);
+            // (`align_offset` may in principle give up: then unaligned.)
+            let start = batch.as_ptr().align_offset(64).min(7);
             batch.resize(start, 0.0);
             for p in 0..BATCH {
                 let path = (b * BATCH + p) as u64;

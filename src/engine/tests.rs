@@ -328,3 +328,41 @@ fn progress_counts_every_path() {
         .unwrap();
     assert_eq!(done.load(Ordering::Relaxed), 9000);
 }
+
+#[test]
+fn every_row_and_trajectory_is_its_path_run_alone() {
+    // 45 paths: two groups of sixteen (each two groups of eight) and a
+    // last group of thirteen (one of eight, five alone), with volatility,
+    // so every lane of the worker's groups gets its own demand. Each
+    // row's metrics and each kept trajectory must be what `run_path`
+    // gives for the path's own inputs and shocks.
+    let mut s = scenario(REALISTIC);
+    s.paths = 45;
+    s.output.trajectories = 45;
+    let sim = thread_pool(2)
+        .unwrap()
+        .install(|| simulate(&s, &RunOptions::default()))
+        .unwrap();
+    let sampler = Sampler::new(&s).unwrap();
+    let shape = ModelShape::of(&s);
+    let width = sim.width();
+    let mut x = [0.0; crate::scenario::N_INPUTS];
+    let mut drawn = vec![0.0; sim.inputs.len()];
+    let mut shocks = vec![0.0; s.months];
+    let mut scratch = crate::model::Scratch::new(s.months);
+    for p in 0..45 {
+        sampler.draw(p as u64, &mut x, &mut drawn);
+        sampler.shocks(p as u64, &mut shocks[..s.months - 1]);
+        let mut kept = crate::model::KeepSeries::default();
+        let metrics = crate::model::run_path(&x, &shape, &shocks, &mut scratch, &mut kept);
+        let row = &sim.rows[p * width..(p + 1) * width];
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&row[..drawn.len()]), bits(&drawn), "path {p} inputs");
+        assert_eq!(
+            bits(&row[drawn.len()..]),
+            bits(&metrics),
+            "path {p} metrics"
+        );
+        assert_eq!(sim.trajectories[p], kept.0, "path {p} trajectory");
+    }
+}

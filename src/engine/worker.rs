@@ -1,13 +1,14 @@
 //! One worker's share of a run: simulating a chunk of paths group by group
-//! (demand for several paths together, then the rest of each path), and
-//! feeding each batch's monthly series to the worker's band sketches.
+//! (demand for sixteen paths together, then the rest of the model for eight
+//! at a time), and feeding each batch's monthly series to the worker's
+//! band sketches.
 
 use std::sync::Mutex;
 
 use super::{BATCH, N_BAND_SERIES};
 use crate::model::{
-    self, run_paths_with_demand, LaneSink, ModelShape, NoSeries, PathMetrics, Scratch, LANES,
-    MONTH_LANES, N_SERIES,
+    self, run_paths_with_demand, KeepLanes, LaneSink, ModelShape, NoSeries, PathMetrics, Scratch,
+    LANES, MONTH_LANES, N_SERIES,
 };
 use crate::sampling::Sampler;
 use crate::scenario::{InputId, N_INPUTS};
@@ -86,7 +87,8 @@ impl Worker {
     }
 
     /// Simulates up to [`LANES`] consecutive paths: draws, demand for all
-    /// lanes together, then the rest of each path.
+    /// lanes together, then the rest of the model [`MONTH_LANES`] paths at
+    /// a time (one at a time for a last few).
     fn group(
         &mut self,
         ctx: &Context<'_>,
@@ -150,7 +152,8 @@ impl Worker {
             // The first `keep` paths also keep their full series.
             let kept = ctx.keep.saturating_sub(first + lane).min(L);
             if kept > 0 {
-                let mut keep = KeepLanes(vec![Vec::with_capacity(ctx.months); kept]);
+                let mut keep =
+                    KeepLanes((0..kept).map(|_| Vec::with_capacity(ctx.months)).collect());
                 let metrics = run_paths_with_demand(
                     x,
                     &ctx.shape,
@@ -237,16 +240,24 @@ impl<'a, const L: usize> BatchSink<'a, L> {
                 return;
             }
         }
-        let months = self.months;
-        for (l, row) in self
-            .rows
-            .chunks_exact_mut(N_BAND_SERIES * months)
-            .enumerate()
-        {
-            for (series, staged) in row.chunks_exact_mut(months).zip(&self.staged) {
-                for (to, held) in series[start..start + count].iter_mut().zip(staged) {
-                    *to = held[l];
-                }
+        write_staged(&self.staged, self.rows, self.months, start, count);
+    }
+}
+
+/// [`BatchSink::write`] one value at a time: the `count` held months of
+/// `staged` from month `start` on, into `rows` (the `L` paths' slots).
+#[inline(always)]
+fn write_staged<const L: usize>(
+    staged: &[[[f64; L]; STAGED]; N_BAND_SERIES],
+    rows: &mut [f64],
+    months: usize,
+    start: usize,
+    count: usize,
+) {
+    for (l, row) in rows.chunks_exact_mut(N_BAND_SERIES * months).enumerate() {
+        for (series, staged) in row.chunks_exact_mut(months).zip(staged) {
+            for (to, held) in series[start..start + count].iter_mut().zip(staged) {
+                *to = held[l];
             }
         }
     }
@@ -336,18 +347,6 @@ impl<const L: usize> LaneSink<L> for BatchSink<'_, L> {
     }
 }
 
-/// Keeps every month of the first lanes' paths, `[lane][month][series]`
-/// (trajectories).
-struct KeepLanes(Vec<Vec<[f64; N_SERIES]>>);
-
-impl<const L: usize> LaneSink<L> for KeepLanes {
-    fn month(&mut self, _: usize, values: &[[f64; L]; N_SERIES]) {
-        for (l, kept) in self.0.iter_mut().enumerate() {
-            kept.push(values.map(|lanes| lanes[l]));
-        }
-    }
-}
-
 /// Sends each month to two sinks (batch and trajectories).
 struct Tee<'a, A, B>(&'a mut A, &'a mut B);
 
@@ -397,7 +396,6 @@ mod tests {
         for months in [5, 8, 13, 120] {
             let width = N_BAND_SERIES * months;
             let mut batch = LineAligned::new(16 * width);
-            assert_eq!(batch.get().as_ptr().addr() % 64, 0);
             let value = |slot: usize, s: usize, m: usize| (slot * 10_000 + s * 1000 + m) as f64;
             let mut eight = BatchSink::<8>::new(batch.get_mut(), months, 3);
             for m in 0..months {
@@ -428,6 +426,46 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn both_ways_of_writing_eight_held_months_put_every_value_in_place() {
+        // The one-value-at-a-time write and (where the processor has
+        // AVX-512F) the transpose, each on its own: the sink takes only
+        // one of them for whole blocks on a given processor.
+        let months = 24;
+        let width = N_BAND_SERIES * months;
+        let value = |l: usize, s: usize, k: usize| (l * 10_000 + s * 1000 + 8 + k) as f64;
+        let staged: [[[f64; 8]; STAGED]; N_BAND_SERIES] = std::array::from_fn(|s| {
+            std::array::from_fn(|k| std::array::from_fn(|l| value(l, s, k)))
+        });
+        let check = |rows: &[f64], how: &str| {
+            for l in 0..8 {
+                for s in 0..N_BAND_SERIES {
+                    for m in 0..months {
+                        let want = if (8..16).contains(&m) {
+                            value(l, s, m - 8)
+                        } else {
+                            0.0
+                        };
+                        let got = rows[l * width + s * months + m];
+                        assert_eq!(got, want, "{how}: lane {l}, series {s}, month {m}");
+                    }
+                }
+            }
+        };
+        let mut rows = vec![0.0; 8 * width];
+        write_staged(&staged, &mut rows, months, 8, STAGED);
+        check(&rows, "one at a time");
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            let mut rows = vec![0.0; 8 * width];
+            // SAFETY: the processor has AVX-512F (checked just above).
+            unsafe { write_eight_avx512(&staged, &mut rows, months, 8) };
+            check(&rows, "transposed");
+        } else {
+            eprintln!("no AVX-512F here: only the one-at-a-time write is checked");
         }
     }
 }

@@ -1,9 +1,12 @@
-//! The monthly model of one path (SPEC §4). This file is the only place the
+//! The monthly model of a path (SPEC §4). This file is the only place the
 //! model's equations live; `docs/model.md` describes them and points here.
 //!
-//! [`run_path`] is pure: it takes one path's input values and its monthly
-//! demand shocks, and returns the metrics while handing each month's six
-//! series to a [`SeriesSink`]. It allocates nothing: the caller lends it a
+//! [`demand`] computes the revenue demand of several paths side by side,
+//! and [`run_paths_with_demand`] the rest of the model (build-out, costs,
+//! revenue, cash, metrics) of up to [`MONTH_LANES`] paths side by side,
+//! handing each month's six series to a [`LaneSink`]; every lane does
+//! exactly the operations of one path. [`run_path`] runs one path through
+//! both. They are pure and allocate nothing: the caller lends them a
 //! [`Scratch`] sized for the horizon.
 
 use crate::scenario::{InputId, Scenario, N_INPUTS};
@@ -39,7 +42,8 @@ impl SeriesSink for NoSeries {
     fn month(&mut self, _: usize, _: &[f64; N_SERIES]) {}
 }
 
-/// A sink that keeps every month, `[month][series]` (tests, trajectories).
+/// A sink that keeps every month of one path, `[month][series]` (tests,
+/// benches).
 #[derive(Debug, Default, Clone)]
 pub struct KeepSeries(pub Vec<[f64; N_SERIES]>);
 
@@ -78,9 +82,12 @@ impl ModelShape {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     /// s(m): GW whose construction starts in month m, of up to
-    /// [`MONTH_LANES`] paths (see [`run_paths_with_demand`]).
+    /// [`MONTH_LANES`] paths: `[row][lane]` with the lanes of one call in a
+    /// row, month m in row m + 1 and row 0 zero (see
+    /// [`run_paths_with_demand`]).
     started: Vec<f64>,
-    /// n(m) + q(m): GW of hardware bought in month m (new and refreshed).
+    /// n(m) + q(m): GW of hardware bought in month m (new and refreshed),
+    /// laid out as `started`.
     hardware: Vec<f64>,
     /// Rd(m), for [`run_path`].
     demand: Vec<[f64; 1]>,
@@ -318,8 +325,9 @@ pub fn run_path<S: SeriesSink>(
 }
 
 /// Runs one path of the model given its demand run-rate Rd(m) from
-/// [`demand`]: build-out, costs, served revenue, cash and metrics (the
-/// month loop of [`run_paths_with_demand`] with one lane).
+/// [`demand`] (at least M values): build-out, costs, served revenue, cash
+/// and metrics (the month loop of [`run_paths_with_demand`] with one
+/// lane).
 pub fn run_path_with_demand<S: SeriesSink>(
     x: &[f64; N_INPUTS],
     shape: &ModelShape,
@@ -345,6 +353,20 @@ pub trait LaneSink<const L: usize> {
     /// Called once per month, in order, with the values in [`SERIES`]
     /// order, each series lane by lane.
     fn month(&mut self, m: usize, values: &[[f64; L]; N_SERIES]);
+}
+
+/// A sink that keeps every month of the first lanes' paths,
+/// `[lane][month][series]` (trajectories, tests); it holds one `Vec` per
+/// lane kept.
+#[derive(Debug, Default, Clone)]
+pub struct KeepLanes(pub Vec<Vec<[f64; N_SERIES]>>);
+
+impl<const L: usize> LaneSink<L> for KeepLanes {
+    fn month(&mut self, _: usize, values: &[[f64; L]; N_SERIES]) {
+        for (l, kept) in self.0.iter_mut().enumerate() {
+            kept.push(values.map(|lanes| lanes[l]));
+        }
+    }
 }
 
 /// A [`SeriesSink`] as the sink of one lane.

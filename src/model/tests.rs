@@ -592,49 +592,43 @@ fn varied_month_loop_paths(n: usize) -> (Vec<[f64; N_INPUTS]>, Vec<Vec<f64>>) {
     (xs, rds)
 }
 
-/// Keeps each lane's monthly series (for comparing groupings).
-struct KeepLanes(Vec<Vec<[f64; N_SERIES]>>);
-
-impl<const L: usize> LaneSink<L> for KeepLanes {
-    fn month(&mut self, _: usize, values: &[[f64; L]; N_SERIES]) {
-        for (l, kept) in self.0.iter_mut().enumerate() {
-            kept.push(values.map(|lanes| lanes[l]));
-        }
-    }
-}
-
-/// One of the month loops: [`run_paths_with_demand`] or a compiled copy.
-type MonthLoopFn<const L: usize> = fn(
+/// One of the month loops: [`run_paths_with_demand`] or a compiled copy,
+/// for `L` paths whose demand is lanes `lane..lane + L` of rows of `D`.
+type MonthLoopFn<const L: usize, const D: usize> = fn(
     [&[f64; N_INPUTS]; L],
     &ModelShape,
-    &[[f64; L]],
+    &[[f64; D]],
     usize,
     &mut Scratch,
     &mut KeepLanes,
 ) -> [PathMetrics; L];
 
-/// Every path's metrics and series (as bits), `L` paths at a time through
-/// `run`.
-fn month_loop_by<const L: usize>(
-    run: MonthLoopFn<L>,
+/// Every path's metrics and series (as bits): the paths in groups of `D`
+/// whose demand rows hold all `D` (as the engine's do), `L` paths at a
+/// time through `run`, from lanes 0, L, 2L, … of each group.
+fn month_loop_by<const L: usize, const D: usize>(
+    run: MonthLoopFn<L, D>,
     xs: &[[f64; N_INPUTS]],
     rds: &[Vec<f64>],
     shape: &ModelShape,
 ) -> Vec<(Vec<u64>, Vec<u64>)> {
+    assert_eq!(xs.len() % D, 0);
     let mut scratch = Scratch::new(shape.months);
     let mut out = Vec::new();
-    for start in (0..xs.len()).step_by(L) {
-        let x: [&[f64; N_INPUTS]; L] = std::array::from_fn(|l| &xs[start + l]);
-        let demand: Vec<[f64; L]> = (0..shape.months)
+    for start in (0..xs.len()).step_by(D) {
+        let demand: Vec<[f64; D]> = (0..shape.months)
             .map(|m| std::array::from_fn(|l| rds[start + l][m]))
             .collect();
-        let mut kept = KeepLanes(vec![Vec::new(); L]);
-        let metrics = run(x, shape, &demand, 0, &mut scratch, &mut kept);
-        for (m, series) in metrics.iter().zip(kept.0) {
-            out.push((
-                m.iter().map(|v| v.to_bits()).collect(),
-                series.iter().flatten().map(|v| v.to_bits()).collect(),
-            ));
+        for lane in (0..D).step_by(L) {
+            let x: [&[f64; N_INPUTS]; L] = std::array::from_fn(|l| &xs[start + lane + l]);
+            let mut kept = KeepLanes(vec![Vec::new(); L]);
+            let metrics = run(x, shape, &demand, lane, &mut scratch, &mut kept);
+            for (m, series) in metrics.iter().zip(kept.0) {
+                out.push((
+                    m.iter().map(|v| v.to_bits()).collect(),
+                    series.iter().flatten().map(|v| v.to_bits()).collect(),
+                ));
+            }
         }
     }
     out
@@ -643,10 +637,10 @@ fn month_loop_by<const L: usize>(
 /// [`super::run_paths_avx2`] as a safe function (the processor must have
 /// AVX2).
 #[cfg(target_arch = "x86_64")]
-fn month_loop_avx2<const L: usize>(
+fn month_loop_avx2<const L: usize, const D: usize>(
     x: [&[f64; N_INPUTS]; L],
     shape: &ModelShape,
-    demand: &[[f64; L]],
+    demand: &[[f64; D]],
     lane: usize,
     scratch: &mut Scratch,
     sink: &mut KeepLanes,
@@ -659,10 +653,10 @@ fn month_loop_avx2<const L: usize>(
 /// [`super::run_paths_avx512`] as a safe function (the processor must have
 /// AVX-512F).
 #[cfg(target_arch = "x86_64")]
-fn month_loop_avx512<const L: usize>(
+fn month_loop_avx512<const L: usize, const D: usize>(
     x: [&[f64; N_INPUTS]; L],
     shape: &ModelShape,
-    demand: &[[f64; L]],
+    demand: &[[f64; D]],
     lane: usize,
     scratch: &mut Scratch,
     sink: &mut KeepLanes,
@@ -674,30 +668,27 @@ fn month_loop_avx512<const L: usize>(
 
 #[test]
 fn the_month_loop_of_many_lanes_is_bit_for_bit_that_of_one_in_every_copy() {
-    // 200 varied paths, one at a time in the baseline code against
+    // 208 varied paths, one at a time in the baseline code against
     // MONTH_LANES at a time in each compiled copy the processor has (under
     // `--release`, the vector code a run uses), with and without the
-    // capacity limit, at a horizon of whole staging blocks and not.
-    let mut copies: Vec<(&str, MonthLoopFn<MONTH_LANES>)> = vec![
-        (
-            "dispatched",
-            run_paths_with_demand::<MONTH_LANES, MONTH_LANES, KeepLanes>,
-        ),
-        (
-            "baseline",
-            super::run_paths_in::<MONTH_LANES, MONTH_LANES, KeepLanes>,
-        ),
+    // capacity limit, at a horizon of whole staging blocks and not. As in
+    // the engine, the demand rows hold LANES paths, read from lane 0 and
+    // lane MONTH_LANES (and, one path at a time, from every lane).
+    const G: usize = MONTH_LANES;
+    let mut copies: Vec<(&str, MonthLoopFn<G, LANES>)> = vec![
+        ("dispatched", run_paths_with_demand::<G, LANES, KeepLanes>),
+        ("baseline", super::run_paths_in::<G, LANES, KeepLanes>),
     ];
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
-            copies.push(("AVX2", month_loop_avx2::<MONTH_LANES>));
+            copies.push(("AVX2", month_loop_avx2::<G, LANES>));
         }
         if std::arch::is_x86_feature_detected!("avx512f") {
-            copies.push(("AVX-512", month_loop_avx512::<MONTH_LANES>));
+            copies.push(("AVX-512", month_loop_avx512::<G, LANES>));
         }
     }
-    let (xs, rds) = varied_month_loop_paths(200);
+    let (xs, rds) = varied_month_loop_paths(13 * LANES);
     for (months, has_capacity_limit) in [(120, false), (120, true), (13, true)] {
         let shape = ModelShape {
             months,
@@ -705,7 +696,7 @@ fn the_month_loop_of_many_lanes_is_bit_for_bit_that_of_one_in_every_copy() {
             has_cap: false,
             has_capacity_limit,
         };
-        let one = month_loop_by::<1>(super::run_paths_in::<1, 1, KeepLanes>, &xs, &rds, &shape);
+        let one = month_loop_by::<1, 1>(super::run_paths_in::<1, 1, _>, &xs, &rds, &shape);
         // The single path through the public one-path function as well.
         for (p, (metrics, _)) in one.iter().enumerate() {
             let mut scratch = Scratch::new(months);
@@ -714,10 +705,15 @@ fn the_month_loop_of_many_lanes_is_bit_for_bit_that_of_one_in_every_copy() {
             assert_eq!(&bits, metrics, "path {p}");
         }
         for (name, run) in &copies {
-            let many = month_loop_by::<MONTH_LANES>(*run, &xs, &rds, &shape);
+            let many = month_loop_by::<G, LANES>(*run, &xs, &rds, &shape);
             for (p, (a, b)) in many.iter().zip(&one).enumerate() {
                 assert_eq!(a, b, "{name}, path {p}, {months} months");
             }
+        }
+        let run_one: MonthLoopFn<1, LANES> = run_paths_with_demand::<1, LANES, _>;
+        let each_lane = month_loop_by::<1, LANES>(run_one, &xs, &rds, &shape);
+        for (p, (a, b)) in each_lane.iter().zip(&one).enumerate() {
+            assert_eq!(a, b, "one lane of {LANES}, path {p}, {months} months");
         }
         // The inputs reach every branch of the loop somewhere.
         let metric = |p: usize, which: Metric| f64::from_bits(one[p].0[which as usize]);
