@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use capsim::output::csv_files::CsvOut;
-use capsim::output::format::push_number;
+use capsim::output::format::{push_number, push_row};
 use criterion::{Criterion, Throughput};
 
 pub fn bench(c: &mut Criterion) {
@@ -61,6 +61,22 @@ pub fn bench(c: &mut Criterion) {
                 push_number(&mut text, black_box(x));
             }
             text.push(b'\n');
+            if n.is_multiple_of(2_000) {
+                text.clear();
+            }
+        })
+    });
+    group.bench_function("metrics_row_21_full_precision_by_row", |b| {
+        // The same rows through `push_row`, as `metrics.csv` is written.
+        let mut text = Vec::with_capacity(1 << 20);
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            push_row(
+                &mut text,
+                n as f64,
+                black_box(&rows[n as usize % rows.len()]),
+            );
             if n.is_multiple_of(2_000) {
                 text.clear();
             }

@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
-use super::format::push_number;
+use super::format::{push_number, push_row};
 use super::{Exporter, RunReport};
 use crate::model::{METRICS, N_METRICS, SERIES};
 use crate::scenario::InputId;
@@ -222,12 +222,7 @@ fn metrics_header(inputs: &[InputId]) -> io::Result<Vec<u8>> {
 /// written directly).
 fn push_rows(text: &mut Vec<u8>, rows: &[f64], first_path: usize, width: usize) {
     for (r, row) in rows.chunks(width).enumerate() {
-        push_number(text, (first_path + r) as f64);
-        for &x in row {
-            text.push(b',');
-            push_number(text, x);
-        }
-        text.push(b'\n');
+        push_row(text, (first_path + r) as f64, row);
     }
 }
 
