@@ -9,6 +9,7 @@
 
 use std::hint::black_box;
 
+use capsim::engine::LineAligned;
 use capsim::model::{run_path, KeepSeries, ModelShape, Scratch, N_BAND_SERIES, N_SERIES};
 use capsim::sampling::Sampler;
 use capsim::scenario::{Scenario, N_INPUTS};
@@ -46,22 +47,10 @@ pub fn bench(c: &mut Criterion) {
 const MONTHS: usize = 120;
 const BATCH: usize = 64;
 
-/// A batch of the engine: its values start a cache line (64 bytes).
-struct Batch {
-    values: Vec<f64>,
-    start: usize,
-}
-
-impl Batch {
-    fn get(&self) -> &[f64] {
-        &self.values[self.start..self.start + BATCH * N_BAND_SERIES * MONTHS]
-    }
-}
-
 /// `n` batches of 64 paths of the default scenario, laid out as the engine
 /// feeds them (path-major: each path's 7 series × 120 months, from the
 /// start of a cache line), so the sketches see the spread of real values.
-fn model_batches(n: usize) -> Vec<Batch> {
+fn model_batches(n: usize) -> Vec<LineAligned> {
     let scenario = Scenario::builtin(&[]).unwrap();
     let sampler = Sampler::new(&scenario).unwrap();
     let shape = ModelShape::of(&scenario);
@@ -71,10 +60,7 @@ fn model_batches(n: usize) -> Vec<Batch> {
     let mut scratch = Scratch::new(MONTHS);
     (0..n)
         .map(|b| {
-            let mut batch: Vec<f64> = Vec::with_capacity(BATCH * N_BAND_SERIES * MONTHS + 7);
-            // (`align_offset` may in principle give up: then unaligned.)
-            let start = batch.as_ptr().align_offset(64).min(7);
-            batch.resize(start, 0.0);
+            let mut values = Vec::with_capacity(BATCH * N_BAND_SERIES * MONTHS);
             for p in 0..BATCH {
                 let path = (b * BATCH + p) as u64;
                 sampler.draw(path, &mut x, &mut drawn);
@@ -82,15 +68,14 @@ fn model_batches(n: usize) -> Vec<Batch> {
                 let mut kept = KeepSeries::default();
                 run_path(&x, &shape, &shocks, &mut scratch, &mut kept);
                 for series in 0..N_SERIES {
-                    batch.extend(kept.0.iter().map(|m| m[series]));
+                    values.extend(kept.0.iter().map(|m| m[series]));
                 }
                 // Total spend, as the engine bands it.
-                batch.extend(kept.0.iter().map(|m| m[1] + m[2]));
+                values.extend(kept.0.iter().map(|m| m[1] + m[2]));
             }
-            Batch {
-                values: batch,
-                start,
-            }
+            let mut batch = LineAligned::new(values.len());
+            batch.get_mut().copy_from_slice(&values);
+            batch
         })
         .collect()
 }
@@ -100,7 +85,7 @@ fn model_batches(n: usize) -> Vec<Batch> {
 fn sketch_batches<C: Counter>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
-    batches: &[Batch],
+    batches: &[LineAligned],
     feed: fn(&mut BandSketches<C>, &[f64], usize, &mut [f64]),
 ) {
     let mut sketches = BandSketches::<C>::new(MONTHS);

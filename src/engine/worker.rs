@@ -5,7 +5,7 @@
 
 use std::sync::Mutex;
 
-use super::{BATCH, N_BAND_SERIES};
+use super::{LineAligned, BATCH, N_BAND_SERIES};
 use crate::model::{
     self, run_paths_with_demand, KeepLanes, LaneSink, ModelShape, NoSeries, PathMetrics, Scratch,
     LANES, MONTH_LANES, N_SERIES,
@@ -176,33 +176,6 @@ impl Worker {
     }
 }
 
-/// Doubles whose first one starts a cache line (64 bytes): with 8 × 120
-/// months a row, every run of eight values that the sink writes and the
-/// sketches read from a multiple of eight is then one line, not two.
-struct LineAligned {
-    values: Vec<f64>,
-    start: usize,
-    len: usize,
-}
-
-impl LineAligned {
-    fn new(len: usize) -> Self {
-        let values = vec![0.0; len + 7];
-        // (`align_offset` may in principle give up; the values are then
-        // used where they are, only slower.)
-        let start = values.as_ptr().align_offset(64).min(7);
-        LineAligned { values, start, len }
-    }
-
-    fn get(&self) -> &[f64] {
-        &self.values[self.start..self.start + self.len]
-    }
-
-    fn get_mut(&mut self) -> &mut [f64] {
-        &mut self.values[self.start..self.start + self.len]
-    }
-}
-
 /// Months a [`BatchSink`] holds before writing them to the batch.
 const STAGED: usize = 8;
 
@@ -234,6 +207,8 @@ impl<'a, const L: usize> BatchSink<'a, L> {
     fn write(&mut self, start: usize, count: usize) {
         #[cfg(target_arch = "x86_64")]
         if count == STAGED && std::arch::is_x86_feature_detected!("avx512f") {
+            // The transpose is for eight lanes: the downcast succeeds only
+            // when `L` is 8 (and is decided when compiling).
             if let Some(staged) = (&self.staged as &dyn std::any::Any).downcast_ref() {
                 // SAFETY: the processor has AVX-512F (checked just above).
                 unsafe { write_eight_avx512(staged, self.rows, self.months, start) };

@@ -24,14 +24,7 @@ pub fn push_number(buf: &mut Vec<u8>, x: f64) {
         append(buf, 17, |out| write_integer(out, x as i64));
         return;
     }
-    let mut text = zmij::Buffer::new();
-    push_formatted(
-        buf,
-        Formatted {
-            text: text.format_finite(x).as_bytes(),
-            exponent: x.abs() >= 1e16,
-        },
-    );
+    push_formatted(buf, Formatted::new(&mut zmij::Buffer::new(), x));
 }
 
 /// Appends one `metrics.csv` line: `first`, then each of `values` after a
@@ -70,10 +63,7 @@ fn push_after<'a>(
     pending: Option<Formatted<'_>>,
 ) -> Option<Formatted<'a>> {
     let by_zmij = x.is_finite() && !is_small_integer(x);
-    let text = by_zmij.then(|| Formatted {
-        text: fresh.format_finite(x).as_bytes(),
-        exponent: x.abs() >= 1e16,
-    });
+    let text = by_zmij.then(|| Formatted::new(fresh, x));
     if let Some(before) = pending {
         push_formatted(buf, before);
     }
@@ -89,6 +79,17 @@ fn push_after<'a>(
 struct Formatted<'a> {
     text: &'a [u8],
     exponent: bool,
+}
+
+impl<'a> Formatted<'a> {
+    /// Finite `x` formatted by `zmij` into `buffer`.
+    #[inline(always)]
+    fn new(buffer: &'a mut zmij::Buffer, x: f64) -> Self {
+        Formatted {
+            text: buffer.format_finite(x).as_bytes(),
+            exponent: x.abs() >= 1e16,
+        }
+    }
 }
 
 /// Writes `zmij`'s text as [`push_number`] does.
